@@ -1,0 +1,43 @@
+/** Names of the action's inputs and outputs, shared by code, tests and the README check. */
+export const Input = {
+  Config: 'config',
+  Command: 'command',
+  ImageTag: 'image-tag',
+  Images: 'images',
+  DryRun: 'dry-run',
+  RollbackEvents: 'rollback-events',
+  Wait: 'wait',
+  Timeout: 'timeout',
+  ForceNewDeployment: 'force-new-deployment',
+  SkipTaskDefinition: 'skip-task-definition',
+  LatestTaskDefinition: 'latest-task-definition',
+  GithubToken: 'github-token',
+  PrComment: 'pr-comment',
+  Redact: 'redact',
+  WaitUntil: 'wait-until',
+  CodedeployInProgress: 'codedeploy-in-progress'
+} as const
+
+export const Output = {
+  Status: 'status',
+  TaskDefinitionArn: 'task-definition-arn',
+  PreviousTaskDefinitionArn: 'previous-task-definition-arn',
+  ServiceArn: 'service-arn',
+  DeploymentId: 'deployment-id',
+  HasChanges: 'has-changes',
+  Diff: 'diff',
+  ConsoleUrl: 'console-url',
+  CodedeployDeploymentId: 'codedeploy-deployment-id',
+  TaskDefinition: 'task-definition',
+  ServiceDefinition: 'service-definition'
+} as const
+
+export type OutputName = (typeof Output)[keyof typeof Output]
+
+export const Commands = ['deploy', 'render'] as const
+export type Command = (typeof Commands)[number]
+
+export const RollbackEvents = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as const
+export type RollbackEvent = (typeof RollbackEvents)[number]
+
+export type Status = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'ready' | 'dry-run' | 'rendered'

@@ -1,0 +1,99 @@
+/** Where a problem is: a file position, or an action input. */
+export interface Location {
+  readonly file?: string
+  readonly line?: number
+  readonly column?: number
+  /** The action input the value came from, e.g. `images`. */
+  readonly input?: string
+}
+
+export function formatLocation(where: Location): string {
+  if (where.input !== undefined) return `input '${where.input}'`
+  let text = where.file ?? ''
+  if (where.line !== undefined) text += `:${where.line}`
+  if (where.line !== undefined && where.column !== undefined) text += `:${where.column}`
+  return text
+}
+
+export interface ActionErrorOptions {
+  readonly where?: Location
+  /** How to fix it, said to a person. */
+  readonly hint?: string
+  readonly cause?: unknown
+}
+
+/**
+ * An error the user can act on. Every stage throws these for bad input; the message names what is wrong,
+ * `where` says where, and `hint` how to fix it. Thrown before `apply`, it also means no write happened.
+ */
+export class ActionError extends Error {
+  readonly where: Location | undefined
+  readonly hint: string | undefined
+
+  constructor(message: string, options: ActionErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ActionError'
+    this.where = options.where
+    this.hint = options.hint
+  }
+
+  /** One block of text: `file:line:col: message` then the hint. */
+  describe(): string {
+    const where = this.where ? formatLocation(this.where) : ''
+    const head = where ? `${where}: ${this.message}` : this.message
+    return this.hint ? `${head}\n  hint: ${this.hint}` : head
+  }
+}
+
+/** Several independent problems found in one pass (e.g. all bad inputs), reported together. */
+export class ActionErrors extends ActionError {
+  readonly errors: readonly ActionError[]
+
+  constructor(errors: readonly ActionError[]) {
+    super(errors.length === 1 ? errors[0]!.message : `${errors.length} problems found`)
+    this.name = 'ActionErrors'
+    this.errors = errors
+  }
+
+  override describe(): string {
+    if (this.errors.length === 1) return this.errors[0]!.describe()
+    return [`${this.errors.length} problems found:`, ...this.errors.map(e => `- ${e.describe()}`)].join('\n')
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof ActionError) return error.describe()
+  if (error instanceof Error) return error.stack ?? error.message
+  return String(error)
+}
+
+/** The closest candidate by edit distance, when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  const lower = word.toLowerCase()
+  for (const candidate of candidates) {
+    const d = editDistance(lower, candidate.toLowerCase())
+    if (d < bestDistance) {
+      bestDistance = d
+      best = candidate
+    }
+  }
+  const allowed = Math.max(1, Math.floor(word.length / 4))
+  return bestDistance <= allowed ? best : undefined
+}
+
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!
+    previous[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + cost)
+      diagonal = above
+    }
+  }
+  return previous[b.length]!
+}

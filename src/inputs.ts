@@ -1,0 +1,163 @@
+import * as core from '@actions/core'
+import { Commands, Input, RollbackEvents, type Command, type RollbackEvent } from './contract.js'
+import { parseDuration } from './duration.js'
+import { ActionError, ActionErrors, closest } from './errors.js'
+
+export interface ImageOverride {
+  readonly container: string
+  readonly image: string
+}
+
+/** Every input, parsed and validated once; domain code never reads inputs itself. */
+export interface ActionInputs {
+  readonly config: string
+  readonly command: Command
+  readonly imageTag: string | undefined
+  readonly images: readonly ImageOverride[]
+  readonly dryRun: boolean
+  readonly rollbackEvents: readonly RollbackEvent[]
+  readonly wait: boolean
+  /** Milliseconds; undefined means the config's `timeout`, else 10 minutes. */
+  readonly timeoutMs: number | undefined
+  readonly forceNewDeployment: boolean
+  readonly skipTaskDefinition: boolean
+  readonly latestTaskDefinition: boolean
+  readonly githubToken: string | undefined
+  readonly prComment: 'auto' | 'true' | 'false'
+  readonly redact: boolean
+  readonly waitUntil: 'succeeded' | 'ready'
+  readonly codedeployInProgress: 'fail' | 'wait' | 'stop'
+}
+
+export type InputReader = (name: string) => string
+
+const fromActions: InputReader = name => core.getInput(name)
+
+/** Reads and validates all inputs, reporting every bad one at once. */
+export function parseInputs(read: InputReader = fromActions): ActionInputs {
+  const errors: ActionError[] = []
+  const optional = (name: string): string | undefined => {
+    const value = read(name).trim()
+    return value === '' ? undefined : value
+  }
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = optional(name) ?? fallback
+    if ((allowed as readonly string[]).includes(value)) return value as T
+    errors.push(
+      new ActionError(`'${value}' is not one of ${allowed.map(a => `'${a}'`).join(', ')}`, {
+        where: { input: name },
+        hint: suggestion(value, allowed)
+      })
+    )
+    return fallback
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = optional(name)
+    if (value === undefined) return fallback
+    if (['true', 'True', 'TRUE'].includes(value)) return true
+    if (['false', 'False', 'FALSE'].includes(value)) return false
+    errors.push(new ActionError(`'${value}' is not a boolean`, { where: { input: name }, hint: 'use true or false' }))
+    return fallback
+  }
+
+  const images = parseImages(optional(Input.Images), errors)
+  const rollbackEvents = parseRollbackEvents(optional(Input.RollbackEvents), errors)
+  const timeoutText = optional(Input.Timeout)
+  let timeoutMs: number | undefined
+  if (timeoutText !== undefined) {
+    timeoutMs = parseDuration(timeoutText)
+    if (timeoutMs === undefined || timeoutMs <= 0) {
+      errors.push(
+        new ActionError(`'${timeoutText}' is not a duration`, {
+          where: { input: Input.Timeout },
+          hint: 'write it like 90s, 10m or 1h30m'
+        })
+      )
+    }
+  }
+
+  const inputs: ActionInputs = {
+    config: optional(Input.Config) ?? 'ecspresso.yml',
+    command: oneOf(Input.Command, Commands, 'deploy'),
+    imageTag: optional(Input.ImageTag),
+    images,
+    dryRun: bool(Input.DryRun, false),
+    rollbackEvents,
+    wait: bool(Input.Wait, true),
+    timeoutMs,
+    forceNewDeployment: bool(Input.ForceNewDeployment, false),
+    skipTaskDefinition: bool(Input.SkipTaskDefinition, false),
+    latestTaskDefinition: bool(Input.LatestTaskDefinition, false),
+    githubToken: optional(Input.GithubToken),
+    prComment: oneOf(Input.PrComment, ['auto', 'true', 'false'] as const, 'auto'),
+    redact: bool(Input.Redact, true),
+    waitUntil: oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded'),
+    codedeployInProgress: oneOf(Input.CodedeployInProgress, ['fail', 'wait', 'stop'] as const, 'fail')
+  }
+
+  if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {
+    errors.push(
+      new ActionError('latest-task-definition only applies together with skip-task-definition', {
+        where: { input: Input.LatestTaskDefinition },
+        hint: 'also set skip-task-definition: true, or remove latest-task-definition'
+      })
+    )
+  }
+
+  if (errors.length > 0) throw new ActionErrors(errors)
+  return inputs
+}
+
+function suggestion(value: string, allowed: readonly string[]): string | undefined {
+  const near = closest(value, allowed)
+  return near === undefined ? undefined : `did you mean '${near}'?`
+}
+
+function parseImages(text: string | undefined, errors: ActionError[]): ImageOverride[] {
+  if (text === undefined) return []
+  const overrides: ImageOverride[] = []
+  const seen = new Set<string>()
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    const eq = line.indexOf('=')
+    const container = eq > 0 ? line.slice(0, eq).trim() : ''
+    const image = eq > 0 ? line.slice(eq + 1).trim() : ''
+    if (container === '' || image === '') {
+      errors.push(
+        new ActionError(`line ${index + 1} '${line}' is not CONTAINER=IMAGE`, {
+          where: { input: Input.Images },
+          hint: 'write one line per container, e.g. app=123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'
+        })
+      )
+      continue
+    }
+    if (seen.has(container)) {
+      errors.push(new ActionError(`container '${container}' is named twice`, { where: { input: Input.Images } }))
+      continue
+    }
+    seen.add(container)
+    overrides.push({ container, image })
+  }
+  return overrides
+}
+
+function parseRollbackEvents(text: string | undefined, errors: ActionError[]): RollbackEvent[] {
+  if (text === undefined) return []
+  const events: RollbackEvent[] = []
+  for (const raw of text.split(/[,\s]+/)) {
+    const name = raw.trim()
+    if (name === '') continue
+    if ((RollbackEvents as readonly string[]).includes(name)) {
+      if (!events.includes(name as RollbackEvent)) events.push(name as RollbackEvent)
+    } else {
+      errors.push(
+        new ActionError(`'${name}' is not a rollback event`, {
+          where: { input: Input.RollbackEvents },
+          hint: suggestion(name, RollbackEvents) ?? `use a comma list of ${RollbackEvents.join(', ')}`
+        })
+      )
+    }
+  }
+  return events
+}
