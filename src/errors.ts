@@ -16,9 +16,9 @@ export function formatLocation(where: Location): string {
 }
 
 export interface ActionErrorOptions {
-  readonly where?: Location
+  readonly where?: Location | undefined
   /** How to fix it, said to a person. */
-  readonly hint?: string
+  readonly hint?: string | undefined
   readonly cause?: unknown
 }
 
