@@ -1,0 +1,47 @@
+/** Markdown helpers for job summaries and PR comments: escaping, fences, collapsible sections, limits. */
+
+/** `core.summary` does not escape; text from users or AWS must not become HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** Inline code that survives backticks inside the text. */
+export function inlineCode(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map(m => m[0].length))
+  const ticks = '`'.repeat(longest + 1)
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : ''
+  return `${ticks}${pad}${text}${pad}${ticks}`
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+export function codeBlock(text: string, language = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`{3,}/g)].map(m => m[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  const body = text.endsWith('\n') ? text : `${text}\n`
+  return `${fence}${language}\n${body}${fence}`
+}
+
+export function details(summary: string, body: string, open = false): string {
+  return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+  ].join('\n')
+}
+
+/**
+ * Cuts text to at most `limit` characters at a line boundary and appends `notice` (which counts toward the
+ * limit), so a PR comment or summary stays within GitHub's size limits and says where the rest is.
+ */
+export function truncate(text: string, limit: number, notice: string): { text: string; truncated: boolean } {
+  if (text.length <= limit) return { text, truncated: false }
+  const room = Math.max(0, limit - notice.length - 1)
+  let cut = text.lastIndexOf('\n', room)
+  if (cut <= 0) cut = room
+  return { text: `${text.slice(0, cut)}\n${notice}`, truncated: true }
+}
