@@ -32,6 +32,11 @@ export interface CommandContext {
   readonly clock: Clock
   /** Directory for files a command writes (rendered definitions): RUNNER_TEMP or the OS temp dir. */
   readonly workDir: string
+  /**
+   * Poll interval override for watching deployments, from ECS_DEPLOY_ACTION_POLL_MS (tests and the demo run
+   * against an emulator on a fast clock); undefined means the watcher's own schedule.
+   */
+  readonly pollIntervalMs: number | undefined
 }
 
 /** What a command hands back to main: data for outputs, and the summary already formatted by report/. */

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises'
+import { relative } from 'node:path'
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
+import type { AwsClients } from './aws/clients.js'
+import { loadConfig } from './config/load.js'
+import type { Config } from './config/types.js'
+import { prepareServiceDefinition, prepareTaskDefinition, type ServiceDefinitionInput } from './definitions/index.js'
+import { ActionError } from './errors.js'
+import type { ImageOverride } from './inputs.js'
+import type { Logger } from './log.js'
+import { formatOf, parseRendered, RenderedPositions } from './render/document.js'
+import { builtinFunctions } from './render/functions.js'
+import { pluginFunctions } from './render/plugins/index.js'
+import { renderTemplate, type FunctionMap } from './render/template/index.js'
+
+/** An ecspresso project: the config and both definitions, rendered and validated, ready to plan. */
+export interface Project {
+  readonly config: Config
+  /** Undefined when the config names no task_definition. */
+  readonly taskDefinition: RegisterTaskDefinitionCommandInput | undefined
+  readonly serviceDefinition: ServiceDefinitionInput | undefined
+  /** Paths as shown to people (relative to the working directory). */
+  readonly taskDefinitionPath: string | undefined
+  readonly serviceDefinitionPath: string | undefined
+  /** Values that came from secret sources, masked in logs and never shown. */
+  readonly secrets: readonly string[]
+}
+
+export interface LoadProjectOptions {
+  readonly configPath: string
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly images?: readonly ImageOverride[]
+  /** AWS clients for template plugins (ssm, secretsmanager, tfstate, cloudformation); made only if used. */
+  readonly awsClients?: ((region: string) => AwsClients) | undefined
+  readonly log: Logger
+}
+
+/**
+ * Loads the config, renders both definition files and validates them. Read-only: a plugin may read from AWS,
+ * but nothing is written, so any error here means no write happened.
+ */
+export async function loadProject(options: LoadProjectOptions): Promise<Project> {
+  const secrets: string[] = []
+  const sink = {
+    add(value: string) {
+      if (value === '' || secrets.includes(value)) return
+      secrets.push(value)
+      options.log.mask(value)
+    }
+  }
+  const builtins = builtinFunctions(options.env, sink)
+  const warn = (message: string, where: { file?: string; line?: number; column?: number }) =>
+    options.log.warning(`${formatWhere(where)}${message}`, where)
+
+  const config = await loadConfig({ path: options.configPath, env: options.env, functions: builtins, warn })
+  let functions: FunctionMap = builtins
+  if (config.plugins.length > 0) {
+    const makeClients = options.awsClients
+    let clients: AwsClients | undefined
+    const lazyClients = (): AwsClients => {
+      if (!makeClients) throw new ActionError('template plugins need AWS access, which this command does not have')
+      return (clients ??= makeClients(config.region))
+    }
+    functions = { ...builtins, ...pluginFunctions(config.plugins, lazyClients, sink, config.path) }
+  }
+
+  const show = (absolute: string): string => relative(process.cwd(), absolute) || absolute
+  const taskDefinitionPath = config.taskDefinition === undefined ? undefined : show(config.taskDefinition)
+  const serviceDefinitionPath = config.serviceDefinition === undefined ? undefined : show(config.serviceDefinition)
+
+  // Both files render before either is validated, so one run reports template errors in both.
+  const [task, service] = await Promise.all([
+    config.taskDefinition === undefined ? undefined : renderDefinition(config.taskDefinition, taskDefinitionPath!, functions),
+    config.serviceDefinition === undefined
+      ? undefined
+      : renderDefinition(config.serviceDefinition, serviceDefinitionPath!, functions)
+  ])
+
+  let taskDefinition: RegisterTaskDefinitionCommandInput | undefined
+  if (task) {
+    const prepared = prepareTaskDefinition(task.value, { file: taskDefinitionPath!, locate: task.locate })
+    prepared.warnings.forEach(warning => options.log.warning(warning))
+    taskDefinition = applyImages(prepared.value, options.images ?? [])
+  } else if ((options.images ?? []).length > 0) {
+    throw new ActionError('images are given but the config names no task_definition', {
+      where: { input: 'images' },
+      hint: 'add task_definition to the config, or remove the images input'
+    })
+  }
+  let serviceDefinition: ServiceDefinitionInput | undefined
+  if (service) {
+    const prepared = prepareServiceDefinition(service.value, { file: serviceDefinitionPath!, locate: service.locate })
+    prepared.warnings.forEach(warning => options.log.warning(warning))
+    serviceDefinition = prepared.value
+  }
+  return { config, taskDefinition, serviceDefinition, taskDefinitionPath, serviceDefinitionPath, secrets }
+}
+
+async function renderDefinition(absolute: string, shown: string, functions: FunctionMap) {
+  if (/\.(jsonnet|libsonnet)$/i.test(absolute)) {
+    throw new ActionError('Jsonnet definitions are not supported yet', {
+      where: { file: shown },
+      hint: 'render it to JSON once (`jsonnet file.jsonnet > file.json`) and point the config at the JSON file'
+    })
+  }
+  let source: string
+  try {
+    source = await readFile(absolute, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new ActionError(
+      code === 'ENOENT' ? `definition file not found: ${shown}` : `cannot read ${shown}: ${(error as Error).message}`,
+      { hint: 'paths in the config are relative to the config file' }
+    )
+  }
+  const rendered = await renderTemplate(source, { file: shown, functions })
+  return parseRendered(new RenderedPositions(shown, rendered.text, rendered.lineMap), formatOf(absolute))
+}
+
+/** Replaces the image of each named container; a name that matches no container is an input error. */
+export function applyImages(
+  definition: RegisterTaskDefinitionCommandInput,
+  images: readonly ImageOverride[]
+): RegisterTaskDefinitionCommandInput {
+  if (images.length === 0) return definition
+  const containers = definition.containerDefinitions ?? []
+  const names = containers.map(c => c.name ?? '')
+  const unknown = images.filter(o => !names.includes(o.container))
+  if (unknown.length > 0) {
+    throw new ActionError(
+      `images names ${unknown.map(o => `'${o.container}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a container of task definition '${definition.family ?? ''}'`,
+      { where: { input: 'images' }, hint: `the containers are: ${names.join(', ') || '(none)'}` }
+    )
+  }
+  return {
+    ...definition,
+    containerDefinitions: containers.map(c => {
+      const override = images.find(o => o.container === c.name)
+      return override ? { ...c, image: override.image } : c
+    })
+  }
+}
+
+function formatWhere(where: { file?: string; line?: number; column?: number }): string {
+  if (where.file === undefined) return ''
+  return `${where.file}${where.line === undefined ? '' : `:${where.line}`}${where.column === undefined ? '' : `:${where.column}`}: `
+}
