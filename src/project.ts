@@ -4,7 +4,11 @@ import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { AwsClients } from './aws/clients.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
-import { prepareServiceDefinition, prepareTaskDefinition, type ServiceDefinitionInput } from './definitions/index.js'
+import {
+  prepareServiceDefinition,
+  prepareTaskDefinition,
+  type ServiceDefinitionInput
+} from './definitions/index.js'
 import { ActionError } from './errors.js'
 import type { ImageOverride } from './inputs.js'
 import type { Logger } from './log.js'
@@ -58,7 +62,8 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     const makeClients = options.awsClients
     let clients: AwsClients | undefined
     const lazyClients = (): AwsClients => {
-      if (!makeClients) throw new ActionError('template plugins need AWS access, which this command does not have')
+      if (!makeClients)
+        throw new ActionError('template plugins need AWS access, which this command does not have')
       return (clients ??= makeClients(config.region))
     }
     functions = { ...builtins, ...pluginFunctions(config.plugins, lazyClients, sink, config.path) }
@@ -66,11 +71,14 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
 
   const show = (absolute: string): string => relative(process.cwd(), absolute) || absolute
   const taskDefinitionPath = config.taskDefinition === undefined ? undefined : show(config.taskDefinition)
-  const serviceDefinitionPath = config.serviceDefinition === undefined ? undefined : show(config.serviceDefinition)
+  const serviceDefinitionPath =
+    config.serviceDefinition === undefined ? undefined : show(config.serviceDefinition)
 
   // Both files render before either is validated, so one run reports template errors in both.
   const [task, service] = await Promise.all([
-    config.taskDefinition === undefined ? undefined : renderDefinition(config.taskDefinition, taskDefinitionPath!, functions),
+    config.taskDefinition === undefined
+      ? undefined
+      : renderDefinition(config.taskDefinition, taskDefinitionPath!, functions),
     config.serviceDefinition === undefined
       ? undefined
       : renderDefinition(config.serviceDefinition, serviceDefinitionPath!, functions)
@@ -89,7 +97,10 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   }
   let serviceDefinition: ServiceDefinitionInput | undefined
   if (service) {
-    const prepared = prepareServiceDefinition(service.value, { file: serviceDefinitionPath!, locate: service.locate })
+    const prepared = prepareServiceDefinition(service.value, {
+      file: serviceDefinitionPath!,
+      locate: service.locate
+    })
     prepared.warnings.forEach(warning => options.log.warning(warning))
     serviceDefinition = prepared.value
   }
@@ -109,7 +120,9 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new ActionError(
-      code === 'ENOENT' ? `definition file not found: ${shown}` : `cannot read ${shown}: ${(error as Error).message}`,
+      code === 'ENOENT'
+        ? `definition file not found: ${shown}`
+        : `cannot read ${shown}: ${(error as Error).message}`,
       { hint: 'paths in the config are relative to the config file' }
     )
   }

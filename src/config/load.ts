@@ -103,7 +103,11 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
     )
   }
 
-  const string = (key: string, parent: Record<string, unknown> = root, path: JsonPath = [key]): string | undefined => {
+  const string = (
+    key: string,
+    parent: Record<string, unknown> = root,
+    path: JsonPath = [key]
+  ): string | undefined => {
     const v = parent[key]
     if (v === undefined || v === null) return undefined
     if (typeof v === 'string') return v
@@ -120,7 +124,11 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
   }
 
   if (root.filter_command !== undefined && root.filter_command !== null) {
-    fail(['filter_command'], 'filter_command is not supported by this action', 'remove filter_command from the config; it only applies to the interactive ecspresso CLI')
+    fail(
+      ['filter_command'],
+      'filter_command is not supported by this action',
+      'remove filter_command from the config; it only applies to the interactive ecspresso CLI'
+    )
   }
 
   const dir = dirname(ctx.path)
@@ -134,7 +142,11 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
   if (timeoutText !== undefined) {
     timeoutMs = /[a-z]$/i.test(timeoutText.trim()) ? parseDuration(timeoutText) : undefined
     if (timeoutMs === undefined || timeoutMs <= 0) {
-      fail(['timeout'], `timeout '${timeoutText}' is not a duration`, 'write it as ecspresso does, e.g. 10m, 300s or 1h30m')
+      fail(
+        ['timeout'],
+        `timeout '${timeoutText}' is not a duration`,
+        'write it as ecspresso does, e.g. 10m, 300s or 1h30m'
+      )
       timeoutMs = undefined
     }
   }
@@ -146,27 +158,44 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
     for (const key of Object.keys(codedeployRecord)) {
       if (!known.includes(key)) {
         const near = closest(key, known)
-        fail(['codedeploy', key], `unknown key 'codedeploy.${key}'`, near ? `did you mean '${near}'?` : `known keys: ${known.join(', ')}`)
+        fail(
+          ['codedeploy', key],
+          `unknown key 'codedeploy.${key}'`,
+          near ? `did you mean '${near}'?` : `known keys: ${known.join(', ')}`
+        )
       }
     }
     codedeploy = {
       applicationName: string('application_name', codedeployRecord, ['codedeploy', 'application_name']),
-      deploymentGroupName: string('deployment_group_name', codedeployRecord, ['codedeploy', 'deployment_group_name']),
-      deploymentConfigName: string('deployment_config_name', codedeployRecord, ['codedeploy', 'deployment_config_name'])
+      deploymentGroupName: string('deployment_group_name', codedeployRecord, [
+        'codedeploy',
+        'deployment_group_name'
+      ]),
+      deploymentConfigName: string('deployment_config_name', codedeployRecord, [
+        'codedeploy',
+        'deployment_config_name'
+      ])
     }
   }
 
   const plugins: PluginConfig[] = []
   const pluginList = root.plugins
   if (pluginList !== undefined && pluginList !== null) {
-    if (!Array.isArray(pluginList)) fail(['plugins'], `'plugins' must be a list, not ${describeType(pluginList)}`)
+    if (!Array.isArray(pluginList))
+      fail(['plugins'], `'plugins' must be a list, not ${describeType(pluginList)}`)
     else {
       pluginList.forEach((entry: unknown, index) => {
-        if (!isRecord(entry)) return fail(['plugins', index], `plugins[${index}] must be a mapping with a name`)
+        if (!isRecord(entry))
+          return fail(['plugins', index], `plugins[${index}] must be a mapping with a name`)
         const name = string('name', entry, ['plugins', index, 'name'])
-        if (name === undefined || name === '') return fail(['plugins', index], `plugins[${index}] has no name`, 'e.g. name: tfstate')
+        if (name === undefined || name === '')
+          return fail(['plugins', index], `plugins[${index}] has no name`, 'e.g. name: tfstate')
         const config = record('config', entry, ['plugins', index, 'config']) ?? {}
-        plugins.push({ name, config, funcPrefix: string('func_prefix', entry, ['plugins', index, 'func_prefix']) ?? '' })
+        plugins.push({
+          name,
+          config,
+          funcPrefix: string('func_prefix', entry, ['plugins', index, 'func_prefix']) ?? ''
+        })
       })
     }
   }
@@ -181,7 +210,10 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
 
   const appspec = root.appspec
   if (appspec !== undefined && appspec !== null && !isRecord(appspec) && typeof appspec !== 'string') {
-    fail(['appspec'], `'appspec' must be a mapping (or the path of an appspec file), not ${describeType(appspec)}`)
+    fail(
+      ['appspec'],
+      `'appspec' must be a mapping (or the path of an appspec file), not ${describeType(appspec)}`
+    )
   }
 
   const config: Config = {

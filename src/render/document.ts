@@ -93,10 +93,18 @@ function parseYaml(positions: RenderedPositions): ParsedDocument {
   const document = parseDocument(positions.text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const first = document.errors[0]
   if (first) throw syntaxError(positions, 'YAML', first.pos[0], first.message.split('\n')[0] ?? first.message)
-  return { value: document.toJS({ maxAliasCount: 1000 }) as unknown, locate: locator(positions, document.contents) }
+  return {
+    value: document.toJS({ maxAliasCount: 1000 }) as unknown,
+    locate: locator(positions, document.contents)
+  }
 }
 
-function syntaxError(positions: RenderedPositions, kind: string, offset: number, detail: string): ActionError {
+function syntaxError(
+  positions: RenderedPositions,
+  kind: string,
+  offset: number,
+  detail: string
+): ActionError {
   const { line, column } = positions.renderedPosition(Math.max(0, Math.min(offset, positions.text.length)))
   const shown = positions.renderedLine(line)
   const caret = `${' '.repeat(Math.max(0, column - 1))}^`

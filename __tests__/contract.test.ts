@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+// @ts-expect-error plain JavaScript build script, no types
+import { actionTables, replaceBetween } from '../scripts/action-tables.mjs'
+import { Input, Output } from '../src/contract.js'
+import { repoRoot } from './helpers/run-action.js'
+
+const actionYaml = readFileSync(join(repoRoot, 'action.yml'), 'utf8')
+const action = parse(actionYaml) as {
+  inputs: Record<string, unknown>
+  outputs: Record<string, unknown>
+  runs: Record<string, string>
+}
+
+describe('action.yml, the code and README agree', () => {
+  it('declares exactly the inputs and outputs the code knows', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Input).sort())
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Output).sort())
+  })
+
+  it('runs the committed bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it("README's inputs and outputs tables match action.yml (regenerate with npm run readme)", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const tables = actionTables(actionYaml) as { inputs: string; outputs: string }
+    const expected = replaceBetween(
+      replaceBetween(readme, 'inputs', tables.inputs),
+      'outputs',
+      tables.outputs
+    )
+    expect(readme).toBe(expected)
+  })
+})
