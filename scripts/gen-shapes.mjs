@@ -55,7 +55,10 @@ function ref(name) {
     if (source[shape.key.shape].type !== 'string') throw new Error(`map ${name} has a non-string key`)
     return `{${ref(shape.value.shape)}}`
   }
-  if (shape.type === 'string' && !shape.enum) return 'string'
+  if (shape.type === 'string' && shape.enum) {
+    visit(name)
+    return name
+  }
   if (shape.type === 'float') return 'double'
   if (primitive.has(shape.type)) return shape.type
   visit(name)
