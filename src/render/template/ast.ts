@@ -1,0 +1,71 @@
+/** Syntax tree of a parsed template. `pos` is the source offset of the node's first character. */
+
+export type Node = TextNode | ActionNode | BranchNode | RangeNode | LoopControlNode
+
+export interface TextNode {
+  readonly type: 'text'
+  readonly pos: number
+  readonly text: string
+}
+
+export interface ActionNode {
+  readonly type: 'action'
+  readonly pos: number
+  readonly pipe: Pipeline
+}
+
+/** `if` and `with`: run `list` when the pipeline's value is true (for `with`, with dot set to it). */
+export interface BranchNode {
+  readonly type: 'if' | 'with'
+  readonly pos: number
+  readonly pipe: Pipeline
+  readonly list: readonly Node[]
+  readonly elseList: readonly Node[] | undefined
+}
+
+export interface RangeNode {
+  readonly type: 'range'
+  readonly pos: number
+  readonly pipe: Pipeline
+  readonly list: readonly Node[]
+  readonly elseList: readonly Node[] | undefined
+}
+
+export interface LoopControlNode {
+  readonly type: 'break' | 'continue'
+  readonly pos: number
+}
+
+export interface Pipeline {
+  readonly pos: number
+  /** Variables declared (`:=`) or assigned (`=`) by this pipeline. */
+  readonly decl: readonly string[]
+  readonly isAssign: boolean
+  readonly cmds: readonly Command[]
+}
+
+export interface Command {
+  readonly pos: number
+  readonly args: readonly Operand[]
+}
+
+export type Operand =
+  | { readonly type: 'identifier'; readonly pos: number; readonly name: string }
+  | { readonly type: 'dot'; readonly pos: number }
+  | { readonly type: 'field'; readonly pos: number; readonly names: readonly string[] }
+  | {
+      readonly type: 'variable'
+      readonly pos: number
+      readonly name: string
+      readonly fields: readonly string[]
+    }
+  | { readonly type: 'string'; readonly pos: number; readonly value: string }
+  | { readonly type: 'number'; readonly pos: number; readonly value: number; readonly text: string }
+  | { readonly type: 'bool'; readonly pos: number; readonly value: boolean }
+  | { readonly type: 'nil'; readonly pos: number }
+  | {
+      readonly type: 'pipeline'
+      readonly pos: number
+      readonly pipe: Pipeline
+      readonly fields: readonly string[]
+    }

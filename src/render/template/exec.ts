@@ -1,0 +1,344 @@
+/** Executes a parsed template: walks the tree, evaluates pipelines, awaits function calls, records lines. */
+import type { Command, Node, Operand, Pipeline } from './ast.js'
+import { BUILTINS, CallShapeError } from './builtins.js'
+import { formatValue, goTypeName, isMap, isTrue, mapEntries } from './format.js'
+import type { LineIndex } from './positions.js'
+
+export type TemplateFunction = (...args: unknown[]) => unknown
+export type FunctionMap = Readonly<Record<string, TemplateFunction>>
+
+const NO_FINAL: unique symbol = Symbol('no final value')
+type Final = unknown
+
+class LoopSignal extends Error {
+  constructor(readonly kind: 'break' | 'continue') {
+    super(`{{${kind}}}`)
+  }
+}
+
+/** Collects output and, per output line, the template line it came from. */
+class Output {
+  private readonly parts: string[] = []
+  readonly lineMap: number[] = []
+  private atLineStart = true
+  private lastLine = 1
+
+  constructor(private readonly index: LineIndex) {}
+
+  emit(text: string, pos: number, fromSource: boolean): void {
+    if (text === '') return
+    let line = this.index.line(pos)
+    let start = 0
+    for (;;) {
+      const newline = text.indexOf('\n', start)
+      if (this.atLineStart) {
+        this.lineMap.push(line)
+        this.atLineStart = false
+      }
+      if (newline === -1) break
+      this.atLineStart = true
+      if (fromSource) line++
+      start = newline + 1
+      if (start === text.length) break
+    }
+    this.lastLine = line
+    this.parts.push(text)
+  }
+
+  finish(): { text: string; lineMap: number[] } {
+    if (this.atLineStart) this.lineMap.push(this.lastLine)
+    return { text: this.parts.join(''), lineMap: this.lineMap }
+  }
+}
+
+interface Variable {
+  readonly name: string
+  value: unknown
+}
+
+export class Executor {
+  private readonly vars: Variable[]
+  private readonly out: Output
+
+  constructor(
+    private readonly index: LineIndex,
+    private readonly functions: FunctionMap,
+    data: unknown
+  ) {
+    this.vars = [{ name: '$', value: data }]
+    this.out = new Output(index)
+  }
+
+  async run(nodes: readonly Node[], data: unknown): Promise<{ text: string; lineMap: number[] }> {
+    await this.walkList(data, nodes)
+    return this.out.finish()
+  }
+
+  private async walkList(dot: unknown, nodes: readonly Node[]): Promise<void> {
+    for (const node of nodes) await this.walk(dot, node)
+  }
+
+  private async walk(dot: unknown, node: Node): Promise<void> {
+    switch (node.type) {
+      case 'text':
+        this.out.emit(node.text, node.pos, true)
+        return
+      case 'action': {
+        const value = await this.evalPipeline(dot, node.pipe)
+        if (node.pipe.decl.length === 0) this.out.emit(printable(value), node.pos, false)
+        return
+      }
+      case 'if':
+      case 'with': {
+        const mark = this.vars.length
+        const value = await this.evalPipeline(dot, node.pipe)
+        if (isTrue(value)) await this.walkList(node.type === 'with' ? value : dot, node.list)
+        else if (node.elseList) await this.walkList(dot, node.elseList)
+        this.vars.length = mark
+        return
+      }
+      case 'range':
+        return this.walkRange(dot, node.pipe, node.list, node.elseList, node.pos)
+      case 'break':
+      case 'continue':
+        throw new LoopSignal(node.type)
+    }
+  }
+
+  private async walkRange(
+    dot: unknown,
+    pipe: Pipeline,
+    list: readonly Node[],
+    elseList: readonly Node[] | undefined,
+    pos: number
+  ): Promise<void> {
+    const mark = this.vars.length
+    const value = await this.evalCommands(dot, pipe)
+    let items: [unknown, unknown][]
+    if (Array.isArray(value)) items = value.map((v, i) => [i, v])
+    else if (typeof value === 'number' && Number.isInteger(value)) {
+      items = Array.from({ length: Math.max(0, value) }, (_, i) => [i, i])
+    } else if (value === null || value === undefined) items = []
+    else if (isMap(value)) items = mapEntries(value)
+    else throw this.index.error(`range can't iterate over ${formatValue(value)}`, pos)
+
+    for (const [key, element] of items) {
+      if (pipe.decl.length === 1) this.setVar(pipe.decl[0]!, element, pipe.isAssign)
+      if (pipe.decl.length === 2) {
+        this.setVar(pipe.decl[0]!, key, pipe.isAssign)
+        this.setVar(pipe.decl[1]!, element, pipe.isAssign)
+      }
+      const iterationMark = this.vars.length
+      try {
+        await this.walkList(element, list)
+      } catch (signal) {
+        if (!(signal instanceof LoopSignal)) throw signal
+        if (signal.kind === 'break') break
+      } finally {
+        this.vars.length = iterationMark
+      }
+      if (!pipe.isAssign) this.vars.length = mark
+    }
+    this.vars.length = mark
+    if (items.length === 0 && elseList) await this.walkList(dot, elseList)
+  }
+
+  private setVar(name: string, value: unknown, isAssign: boolean): void {
+    if (!isAssign) {
+      this.vars.push({ name, value })
+      return
+    }
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name === name) {
+        this.vars[i]!.value = value
+        return
+      }
+    }
+  }
+
+  private getVar(name: string, pos: number): unknown {
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i]!.name === name) return this.vars[i]!.value
+    throw this.index.error(`undefined variable: ${name}`, pos)
+  }
+
+  private async evalCommands(dot: unknown, pipe: Pipeline): Promise<unknown> {
+    let value: unknown = NO_FINAL
+    for (const cmd of pipe.cmds) value = await this.evalCommand(dot, cmd, value)
+    return value
+  }
+
+  private async evalPipeline(dot: unknown, pipe: Pipeline): Promise<unknown> {
+    const value = await this.evalCommands(dot, pipe)
+    for (const name of pipe.decl) this.setVar(name, value, pipe.isAssign)
+    return value
+  }
+
+  private async evalCommand(dot: unknown, cmd: Command, final: Final): Promise<unknown> {
+    const [first, ...rest] = cmd.args as [Operand, ...Operand[]]
+    switch (first.type) {
+      case 'identifier':
+        return this.callFunction(dot, first.name, first.pos, rest, final)
+      case 'field':
+        return this.evalFields(dot, dot, first.names, first.pos, rest, final, true)
+      case 'variable':
+        return this.evalFields(
+          dot,
+          this.getVar(first.name, first.pos),
+          first.fields,
+          first.pos,
+          rest,
+          final,
+          false
+        )
+      case 'pipeline': {
+        const value = await this.evalPipeline(dot, first.pipe)
+        return this.evalFields(dot, value, first.fields, first.pos, rest, final, false)
+      }
+      case 'nil':
+        throw this.index.error('nil is not a command', first.pos)
+      default:
+        if (rest.length > 0 || final !== NO_FINAL) {
+          throw this.index.error(`can't give argument to non-function ${describeOperand(first)}`, first.pos)
+        }
+        return this.evalArg(dot, first)
+    }
+  }
+
+  private async evalArg(dot: unknown, arg: Operand): Promise<unknown> {
+    switch (arg.type) {
+      case 'dot':
+        return dot
+      case 'nil':
+        return null
+      case 'string':
+      case 'number':
+      case 'bool':
+        return arg.value
+      case 'identifier':
+        return this.callFunction(dot, arg.name, arg.pos, [], NO_FINAL)
+      case 'field':
+        return this.evalFields(dot, dot, arg.names, arg.pos, [], NO_FINAL, true)
+      case 'variable':
+        return this.evalFields(dot, this.getVar(arg.name, arg.pos), arg.fields, arg.pos, [], NO_FINAL, false)
+      case 'pipeline':
+        return this.evalFields(
+          dot,
+          await this.evalPipeline(dot, arg.pipe),
+          arg.fields,
+          arg.pos,
+          [],
+          NO_FINAL,
+          false
+        )
+    }
+  }
+
+  private async evalFields(
+    dot: unknown,
+    receiver: unknown,
+    names: readonly string[],
+    pos: number,
+    args: readonly Operand[],
+    final: Final,
+    fromDot: boolean
+  ): Promise<unknown> {
+    let value = receiver
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!
+      const last = i === names.length - 1
+      if (value === null || value === undefined) {
+        throw this.index.error(
+          fromDot && i === 0
+            ? `nil data; no entry for key "${name}"`
+            : `nil pointer evaluating interface {}.${name}`,
+          pos
+        )
+      }
+      let field: unknown
+      if (value instanceof Map) field = value.get(name)
+      else if (isMap(value)) field = (value as Record<string, unknown>)[name]
+      else throw this.index.error(`can't evaluate field ${name} in type ${goTypeName(value)}`, pos)
+      if (typeof field === 'function') {
+        const callArgs = last ? await this.evalArgs(dot, args, final) : []
+        field = await this.invoke(name, pos, () =>
+          (field as (...a: unknown[]) => unknown).apply(value, callArgs)
+        )
+      } else if (last && (args.length > 0 || final !== NO_FINAL)) {
+        throw this.index.error(`${name} has arguments but cannot be invoked as function`, pos)
+      }
+      value = field
+    }
+    if (names.length === 0 && (args.length > 0 || final !== NO_FINAL)) {
+      throw this.index.error(`can't give argument to non-function ${formatValue(value)}`, pos)
+    }
+    return value
+  }
+
+  private async evalArgs(dot: unknown, args: readonly Operand[], final: Final): Promise<unknown[]> {
+    const values: unknown[] = []
+    for (const arg of args) values.push(await this.evalArg(dot, arg))
+    if (final !== NO_FINAL) values.push(final)
+    return values
+  }
+
+  private async callFunction(
+    dot: unknown,
+    name: string,
+    pos: number,
+    args: readonly Operand[],
+    final: Final
+  ): Promise<unknown> {
+    const user = Object.prototype.hasOwnProperty.call(this.functions, name) ? this.functions[name] : undefined
+    if (!user && (name === 'and' || name === 'or')) return this.andOr(dot, name, pos, args, final)
+    const fn = user ?? (Object.prototype.hasOwnProperty.call(BUILTINS, name) ? BUILTINS[name] : undefined)
+    if (!fn) throw this.index.error(`function "${name}" not defined`, pos)
+    const values = await this.evalArgs(dot, args, final)
+    return this.invoke(name, pos, () => fn(...values))
+  }
+
+  /** Go 1.18+: `and`/`or` evaluate arguments in order and stop at the deciding one, which they return. */
+  private async andOr(dot: unknown, name: 'and' | 'or', pos: number, args: readonly Operand[], final: Final) {
+    const count = args.length + (final === NO_FINAL ? 0 : 1)
+    if (count === 0) throw this.index.error(`wrong number of args for ${name}: want at least 1 got 0`, pos)
+    let value: unknown
+    for (let i = 0; i < count; i++) {
+      value = i < args.length ? await this.evalArg(dot, args[i]!) : final
+      if (isTrue(value) === (name === 'or')) return value
+    }
+    return value
+  }
+
+  private async invoke(name: string, pos: number, call: () => unknown): Promise<unknown> {
+    try {
+      return await call()
+    } catch (error) {
+      if (error instanceof CallShapeError) throw this.index.error(error.message, pos, { cause: error })
+      const message = error instanceof Error ? error.message : String(error)
+      const hint =
+        error instanceof Error && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined
+      throw this.index.error(`error calling ${name}: ${message}`, pos, { hint, cause: error })
+    }
+  }
+}
+
+/** How an action prints its value: Go's `<no value>` for nil, else fmt's `%v`. */
+function printable(value: unknown): string {
+  if (value === null || value === undefined) return '<no value>'
+  return formatValue(value)
+}
+
+function describeOperand(operand: Operand): string {
+  switch (operand.type) {
+    case 'string':
+      return JSON.stringify(operand.value)
+    case 'number':
+      return operand.text
+    case 'bool':
+      return String(operand.value)
+    case 'dot':
+      return '.'
+    default:
+      return operand.type
+  }
+}

@@ -1,0 +1,293 @@
+/** Parser for the Go text/template subset. Builds the tree and checks variables before anything runs. */
+import type { Command, Node, Operand, Pipeline } from './ast.js'
+import { lex, type Token, type TokenKind } from './lexer.js'
+import { TemplateSyntaxError } from './positions.js'
+
+type Stop = { readonly kind: 'end' | 'else' | 'eof'; readonly pos: number }
+
+const DESCRIBE: Partial<Record<TokenKind, string>> = {
+  rightDelim: '"}}"',
+  leftDelim: '"{{"',
+  rightParen: '")"',
+  leftParen: '"("',
+  pipe: '"|"',
+  declare: '":="',
+  assign: '"="',
+  comma: '","',
+  eof: 'EOF'
+}
+
+function describe(token: Token): string {
+  if (token.kind === 'keyword') return `{{${token.value}}}`
+  if (token.kind === 'string') return 'string'
+  return DESCRIBE[token.kind] ?? `"${token.value}"`
+}
+
+export function parseNodes(source: string): Node[] {
+  return new Parser(lex(source)).parseRoot()
+}
+
+class Parser {
+  private index = 0
+  private readonly vars: string[] = ['$']
+  private rangeDepth = 0
+
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  parseRoot(): Node[] {
+    const { nodes, stop } = this.parseList()
+    if (stop.kind !== 'eof') throw new TemplateSyntaxError(`unexpected {{${stop.kind}}}`, stop.pos)
+    return nodes
+  }
+
+  private peek(): Token {
+    return this.tokens[this.index]!
+  }
+
+  private next(): Token {
+    const token = this.tokens[this.index]!
+    if (token.kind !== 'eof') this.index++
+    return token
+  }
+
+  private skipSpace(): Token {
+    while (this.peek().kind === 'space') this.index++
+    return this.peek()
+  }
+
+  private expectClose(context: string): void {
+    const token = this.skipSpace()
+    if (token.kind !== 'rightDelim')
+      throw new TemplateSyntaxError(`unexpected ${describe(token)} in ${context}`, token.pos)
+    this.next()
+  }
+
+  private parseList(): { nodes: Node[]; stop: Stop } {
+    const nodes: Node[] = []
+    for (;;) {
+      const token = this.next()
+      if (token.kind === 'eof') return { nodes, stop: { kind: 'eof', pos: token.pos } }
+      if (token.kind === 'text') {
+        nodes.push({ type: 'text', pos: token.pos, text: token.value })
+        continue
+      }
+      // token is a left delimiter
+      const first = this.skipSpace()
+      if (first.kind !== 'keyword') {
+        nodes.push({ type: 'action', pos: token.pos, pipe: this.parsePipeline('command', 'rightDelim') })
+        continue
+      }
+      this.next()
+      switch (first.value) {
+        case 'end':
+          this.expectClose('end')
+          return { nodes, stop: { kind: 'end', pos: token.pos } }
+        case 'else':
+          return { nodes, stop: { kind: 'else', pos: token.pos } }
+        case 'if':
+        case 'with':
+        case 'range':
+          nodes.push(this.parseControl(first.value, token.pos))
+          continue
+        case 'break':
+        case 'continue':
+          if (this.rangeDepth === 0)
+            throw new TemplateSyntaxError(`{{${first.value}}} outside {{range}}`, token.pos)
+          this.expectClose(first.value)
+          nodes.push({ type: first.value, pos: token.pos })
+          continue
+        default:
+          throw new TemplateSyntaxError(`{{${first.value}}} is not supported by this renderer`, first.pos)
+      }
+    }
+  }
+
+  private parseControl(type: 'if' | 'with' | 'range', pos: number): Node {
+    const mark = this.vars.length
+    const pipe = this.parsePipeline(type, 'rightDelim')
+    if (type === 'range') this.rangeDepth++
+    const body = this.parseList()
+    if (type === 'range') this.rangeDepth--
+    let elseList: Node[] | undefined
+    if (body.stop.kind === 'eof') {
+      throw new TemplateSyntaxError(`unexpected EOF: {{${type}}} has no matching {{end}}`, pos)
+    }
+    if (body.stop.kind === 'else') {
+      const next = this.skipSpace()
+      if (type !== 'range' && next.kind === 'keyword' && next.value === type) {
+        // `{{else if …}}` / `{{else with …}}`: a nested branch that shares our {{end}}
+        this.next()
+        elseList = [this.parseControl(type, body.stop.pos)]
+      } else {
+        this.expectClose('else')
+        const rest = this.parseList()
+        if (rest.stop.kind === 'eof') {
+          throw new TemplateSyntaxError(`unexpected EOF: {{${type}}} has no matching {{end}}`, pos)
+        }
+        if (rest.stop.kind === 'else') {
+          throw new TemplateSyntaxError(`expected {{end}}; found {{else}}`, rest.stop.pos)
+        }
+        elseList = rest.nodes
+      }
+    }
+    this.vars.length = mark
+    return { type, pos, pipe, list: body.nodes, elseList }
+  }
+
+  private parsePipeline(context: string, end: 'rightDelim' | 'rightParen', openPos = 0): Pipeline {
+    const start = this.skipSpace()
+    const decl: string[] = []
+    let isAssign = false
+    if (start.kind === 'variable') {
+      const save = this.index
+      this.next()
+      const after = this.skipSpace()
+      if (after.kind === 'declare' || after.kind === 'assign') {
+        this.next()
+        decl.push(start.value)
+        isAssign = after.kind === 'assign'
+      } else if (after.kind === 'comma' && context === 'range') {
+        this.next()
+        const second = this.skipSpace()
+        if (second.kind !== 'variable')
+          throw new TemplateSyntaxError('range can only initialize variables', second.pos)
+        this.next()
+        const op = this.skipSpace()
+        if (op.kind !== 'declare' && op.kind !== 'assign') {
+          throw new TemplateSyntaxError(`unexpected ${describe(op)} in range`, op.pos)
+        }
+        this.next()
+        decl.push(start.value, second.value)
+        isAssign = op.kind === 'assign'
+      } else {
+        this.index = save
+      }
+      if (isAssign) for (const name of decl) this.checkVariable(name, start.pos)
+    }
+
+    const cmds: Command[] = []
+    for (;;) {
+      const token = this.skipSpace()
+      if (token.kind === end) {
+        this.next()
+        break
+      }
+      if (token.kind === 'rightDelim') throw new TemplateSyntaxError('unclosed left paren', openPos)
+      if (token.kind === 'rightParen') throw new TemplateSyntaxError('unexpected right paren', token.pos)
+      if (token.kind === 'pipe') throw new TemplateSyntaxError('missing value for command', token.pos)
+      cmds.push(this.parseCommand(end))
+    }
+    if (cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context}`, start.pos)
+    for (let i = 1; i < cmds.length; i++) {
+      const first = cmds[i]!.args[0]!
+      if (['string', 'number', 'bool', 'nil', 'dot'].includes(first.type)) {
+        throw new TemplateSyntaxError(`non executable command in pipeline stage ${i + 1}`, first.pos)
+      }
+    }
+    // Declared variables become visible after their pipeline.
+    if (!isAssign) this.vars.push(...decl)
+    return { pos: start.pos, decl, isAssign, cmds }
+  }
+
+  private parseCommand(end: TokenKind): Command {
+    const args: Operand[] = []
+    const pos = this.peek().pos
+    for (;;) {
+      const token = this.skipSpace()
+      if (token.kind === end || token.kind === 'rightDelim' || token.kind === 'rightParen') break
+      if (token.kind === 'pipe') {
+        this.next()
+        if (args.length === 0) throw new TemplateSyntaxError('missing value for command', token.pos)
+        break
+      }
+      const operand = this.parseOperand()
+      if (!operand) throw new TemplateSyntaxError(`unexpected ${describe(token)} in command`, token.pos)
+      args.push(operand)
+      const after = this.peek()
+      if (after.kind === 'space' || after.kind === 'pipe' || after.kind === end) continue
+      if (after.kind === 'rightDelim' || after.kind === 'rightParen') continue
+      throw new TemplateSyntaxError(`unexpected ${describe(after)} in operand`, after.pos)
+    }
+    return { pos, args }
+  }
+
+  private fieldChain(): string[] {
+    const names: string[] = []
+    while (this.peek().kind === 'field') names.push(this.next().value)
+    return names
+  }
+
+  private parseOperand(): Operand | undefined {
+    const token = this.peek()
+    const { pos } = token
+    let operand: Operand
+    switch (token.kind) {
+      case 'identifier':
+        this.next()
+        operand = { type: 'identifier', pos, name: token.value }
+        break
+      case 'dot':
+        this.next()
+        operand = { type: 'dot', pos }
+        break
+      case 'field':
+        return { type: 'field', pos, names: this.fieldChain() }
+      case 'variable':
+        this.next()
+        this.checkVariable(token.value, pos)
+        return { type: 'variable', pos, name: token.value, fields: this.fieldChain() }
+      case 'string':
+        this.next()
+        operand = { type: 'string', pos, value: token.value }
+        break
+      case 'char':
+        this.next()
+        operand = { type: 'number', pos, value: token.value.codePointAt(0)!, text: token.value }
+        break
+      case 'number':
+        this.next()
+        operand = { type: 'number', pos, value: parseNumber(token.value, pos), text: token.value }
+        break
+      case 'bool':
+        this.next()
+        operand = { type: 'bool', pos, value: token.value === 'true' }
+        break
+      case 'nil':
+        this.next()
+        operand = { type: 'nil', pos }
+        break
+      case 'leftParen': {
+        this.next()
+        const pipe = this.parsePipeline('parenthesized pipeline', 'rightParen', pos)
+        return { type: 'pipeline', pos, pipe, fields: this.fieldChain() }
+      }
+      default:
+        return undefined
+    }
+    const after = this.peek()
+    if (after.kind === 'field')
+      throw new TemplateSyntaxError(`unexpected . after term "${token.value}"`, after.pos)
+    return operand
+  }
+
+  private checkVariable(name: string, pos: number): void {
+    if (!this.vars.includes(name)) throw new TemplateSyntaxError(`undefined variable "${name}"`, pos)
+  }
+}
+
+function parseNumber(text: string, pos: number): number {
+  const clean = text.replace(/_/g, '')
+  if (clean.endsWith('i')) throw new TemplateSyntaxError(`complex numbers are not supported: "${text}"`, pos)
+  const negative = clean.startsWith('-')
+  const body = clean.replace(/^[+-]/, '')
+  let value: number
+  const prefix = body.slice(0, 2).toLowerCase()
+  if (prefix === '0x' && !/[.pP]/.test(body)) value = parseInt(body.slice(2), 16)
+  else if (prefix === '0o') value = parseInt(body.slice(2), 8)
+  else if (prefix === '0b') value = parseInt(body.slice(2), 2)
+  else if (/^0[0-7]+$/.test(body)) value = parseInt(body, 8)
+  else value = Number(body)
+  if (!Number.isFinite(value) || body === '')
+    throw new TemplateSyntaxError(`bad number syntax: "${text}"`, pos)
+  return negative ? -value : value
+}
