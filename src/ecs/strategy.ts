@@ -1,0 +1,37 @@
+import type { Service } from '@aws-sdk/client-ecs'
+import { ActionError } from '../errors.js'
+import type { ServiceDefinition } from './service-input.js'
+
+/** How a service is deployed, decided once from its deployment controller (ecspresso's DeployFunc/WaitFunc). */
+export type DeployKind = 'rolling'
+
+/**
+ * Picks the deployment strategy for the live service (or, for a new one, its definition). Throws before any
+ * write for controllers this action cannot drive yet. The rest of the code never re-asks the controller type.
+ */
+export function pickStrategy(
+  live: Service | undefined,
+  definition: ServiceDefinition | undefined
+): DeployKind {
+  const type = live?.deploymentController?.type ?? definition?.deploymentController?.type ?? 'ECS'
+  switch (type) {
+    case 'ECS':
+      return 'rolling'
+    case 'CODE_DEPLOY':
+      throw new ActionError(
+        'CodeDeploy services are handled by the CodeDeploy blue/green deploy (not supported yet); nothing was changed',
+        {
+          hint: 'deploy this service with ecspresso for now, or use a service whose deploymentController is ECS'
+        }
+      )
+    case 'EXTERNAL':
+      throw new ActionError(
+        'services with an EXTERNAL deployment controller cannot be deployed by this action',
+        {
+          hint: 'EXTERNAL services are driven by task sets of your own tooling; nothing was changed'
+        }
+      )
+    default:
+      throw new ActionError(`unknown deployment controller '${String(type)}'`)
+  }
+}

@@ -1,0 +1,309 @@
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  type Deployment,
+  type ECSClient,
+  type Service,
+  type ServiceDeployment,
+  type ServiceEvent
+} from '@aws-sdk/client-ecs'
+import type { Clock } from '../clock.js'
+import { formatDuration } from '../duration.js'
+import type { Logger } from '../log.js'
+import { describeStoppedTask, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
+import { awsErrorName } from './live.js'
+import { shortTaskDefinition } from './task-definition.js'
+
+/** How a watched deployment ended. */
+export type WatchOutcome =
+  | 'succeeded'
+  /** rolloutState FAILED, the service deployment stopped, or replaced by someone else's deployment. */
+  | 'failed'
+  /** ECS's circuit breaker gave up and is rolling the service back to the previous task definition. */
+  | 'rolled-back-by-ecs'
+  | 'timed-out'
+
+/** Counts of one deployment at one moment. */
+export interface DeploymentSnapshot {
+  readonly id: string
+  readonly status: string
+  readonly taskDefinition: string
+  readonly desired: number
+  readonly pending: number
+  readonly running: number
+  readonly failed: number
+  readonly rolloutState: string | undefined
+}
+
+/** A moment when some count changed, `at` in ms since the watch started. */
+export interface TimelinePoint {
+  readonly at: number
+  readonly deployments: readonly DeploymentSnapshot[]
+}
+
+export interface WatchResult {
+  readonly outcome: WatchOutcome
+  /** Said to a person: why it ended so. */
+  readonly reason: string
+  /** The deployment watched (ECS id). */
+  readonly deploymentId: string | undefined
+  readonly timeline: readonly TimelinePoint[]
+  /** Service events that appeared while watching, oldest first. */
+  readonly events: readonly ServiceEvent[]
+  /** Stopped tasks of the watched task definition, seen while watching. */
+  readonly stoppedTasks: readonly StoppedTask[]
+  /** The service as last described. */
+  readonly service: Service | undefined
+  readonly durationMs: number
+  /** API calls made by the watch, by operation. */
+  readonly calls: Readonly<Record<string, number>>
+}
+
+export interface WatchOptions {
+  readonly ecs: ECSClient
+  readonly clock: Clock
+  readonly log: Logger
+  readonly cluster: string
+  readonly service: string
+  /** The deployment to follow (from the CreateService/UpdateService reply). */
+  readonly deploymentId: string | undefined
+  /** The service deployment ARN, for DescribeServiceDeployments (undefined: DescribeServices only). */
+  readonly serviceDeploymentArn: string | undefined
+  readonly taskDefinitionArn: string
+  readonly timeoutMs: number
+  /** Fixed poll interval (tests); otherwise 2 s first, growing to 10 s. */
+  readonly pollMs?: number | undefined
+  /** Event ids already shown (or from before the deploy), so each event prints once. */
+  readonly seenEvents?: Set<string> | undefined
+  /** Label used in log lines: `deploy` or `rollback`. */
+  readonly label?: string | undefined
+}
+
+/** Poll delays: first check within 2 s, then slower, never slower than every 10 s. */
+export function pollDelay(poll: number, fixed: number | undefined): number {
+  if (fixed !== undefined) return fixed
+  const schedule = [2000, 2000, 3000, 5000, 8000]
+  return schedule[poll] ?? 10_000
+}
+
+const TERMINAL_FAILURE = new Set(['STOPPED', 'STOP_REQUESTED', 'ROLLBACK_FAILED'])
+const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL'])
+/** Describe stopped tasks while watching at most this often (they cost two calls). */
+const STOPPED_TASKS_EVERY_MS = 60_000
+
+/**
+ * Follows one rolling deployment until it completes, fails or the timeout passes, printing each change of
+ * counts and each new service event. Success means this deployment COMPLETED, not merely a stable service.
+ */
+export async function watchDeployment(options: WatchOptions): Promise<WatchResult> {
+  const { ecs, clock, log } = options
+  const started = clock.now()
+  const deadline = started + options.timeoutMs
+  const seen = options.seenEvents ?? new Set<string>()
+  const timeline: TimelinePoint[] = []
+  const events: ServiceEvent[] = []
+  const stopped = new Map<string, StoppedTask>()
+  const calls: Record<string, number> = {}
+  const count = (op: string) => void (calls[op] = (calls[op] ?? 0) + 1)
+  const elapsed = () => `[${formatDuration(clock.now() - started)}]`
+  const lastLine = new Map<string, string>()
+  let deploymentId = options.deploymentId
+  let serviceDeploymentArn = options.serviceDeploymentArn
+  let serviceDeploymentsAllowed = true
+  let lastFailed = 0
+  let lastStoppedCheck = -Infinity
+  let service: Service | undefined
+  let poll = 0
+
+  const result = (outcome: WatchOutcome, reason: string): WatchResult => ({
+    outcome,
+    reason,
+    deploymentId,
+    timeline,
+    events,
+    stoppedTasks: [...stopped.values()],
+    service,
+    durationMs: clock.now() - started,
+    calls
+  })
+
+  const describeServiceDeployment = async (): Promise<ServiceDeployment | undefined> => {
+    if (!serviceDeploymentsAllowed || serviceDeploymentArn === undefined) return undefined
+    try {
+      count('DescribeServiceDeployments')
+      const out = await ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
+      )
+      return out.serviceDeployments?.[0]
+    } catch (error) {
+      const name = awsErrorName(error)
+      if (
+        name === 'AccessDeniedException' ||
+        name === 'UnknownOperationException' ||
+        name === 'UnsupportedFeatureException'
+      ) {
+        serviceDeploymentsAllowed = false
+        log.info(
+          `DescribeServiceDeployments is not allowed (${name}); following the deployment through DescribeServices`
+        )
+        return undefined
+      }
+      throw error
+    }
+  }
+
+  const checkStoppedTasks = async (force: boolean): Promise<void> => {
+    if (!force && clock.now() - lastStoppedCheck < STOPPED_TASKS_EVERY_MS) return
+    lastStoppedCheck = clock.now()
+    count('ListTasks')
+    const found = await stoppedTasksOf(ecs, options.cluster, options.service, options.taskDefinitionArn)
+    for (const task of found.reverse()) {
+      if (stopped.has(task.taskArn)) continue
+      stopped.set(task.taskArn, task)
+      log.info(`${elapsed()} ${describeStoppedTask(task)}`)
+    }
+  }
+
+  for (;;) {
+    const now = clock.now()
+    if (now >= deadline) {
+      if (lastFailed > 0) await checkStoppedTasks(true)
+      return result('timed-out', `the deployment did not finish within ${formatDuration(options.timeoutMs)}`)
+    }
+    await clock.sleep(Math.min(pollDelay(poll, options.pollMs), deadline - now))
+    poll++
+
+    count('DescribeServices')
+    const out = await ecs.send(
+      new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] })
+    )
+    service = out.services?.[0]
+    if (service === undefined || service.status === 'INACTIVE') {
+      return result('failed', `service ${options.service} disappeared while deploying`)
+    }
+    serviceDeploymentArn ??= service.currentServiceDeployment
+    const deployments = service.deployments ?? []
+    deploymentId ??= deployments.find(
+      d => d.status === 'PRIMARY' && d.taskDefinition === options.taskDefinitionArn
+    )?.id
+
+    // Progress: counts that changed, then new events (oldest first).
+    const snapshots = deployments.map(snapshot)
+    let changed = false
+    for (const s of snapshots) {
+      const line = `${shortTaskDefinition(s.taskDefinition)} ${s.id === deploymentId ? 'new' : 'old'} ${s.status}: running ${s.running}, pending ${s.pending}, desired ${s.desired}${s.failed ? `, failed ${s.failed}` : ''}${s.rolloutState ? ` (${s.rolloutState})` : ''}`
+      if (lastLine.get(s.id) !== line) {
+        lastLine.set(s.id, line)
+        log.info(`${elapsed()} ${line}`)
+        changed = true
+      }
+    }
+    if (changed || timeline.length === 0) timeline.push({ at: clock.now() - started, deployments: snapshots })
+    for (const event of [...(service.events ?? [])].reverse()) {
+      const key = event.id ?? `${event.createdAt?.getTime() ?? ''}${event.message ?? ''}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      events.push(event)
+      log.info(`${elapsed()} event: ${event.message ?? ''}`)
+    }
+
+    const ours = deployments.find(d => d.id === deploymentId)
+    if (ours !== undefined && (ours.failedTasks ?? 0) > lastFailed) {
+      lastFailed = ours.failedTasks ?? 0
+      await checkStoppedTasks(false)
+    }
+
+    const verdict = await judge(
+      ours,
+      deployments,
+      options.taskDefinitionArn,
+      poll === 1,
+      describeServiceDeployment
+    )
+    if (verdict !== undefined) {
+      if (verdict.outcome !== 'succeeded' && lastFailed > 0) await checkStoppedTasks(true)
+      return result(verdict.outcome, verdict.reason)
+    }
+  }
+}
+
+function snapshot(d: Deployment): DeploymentSnapshot {
+  return {
+    id: d.id ?? '',
+    status: d.status ?? '',
+    taskDefinition: d.taskDefinition ?? '',
+    desired: d.desiredCount ?? 0,
+    pending: d.pendingCount ?? 0,
+    running: d.runningCount ?? 0,
+    failed: d.failedTasks ?? 0,
+    rolloutState: d.rolloutState
+  }
+}
+
+interface Verdict {
+  readonly outcome: WatchOutcome
+  readonly reason: string
+}
+
+/**
+ * Decides from one DescribeServices answer whether the deployment is over. DescribeServiceDeployments is
+ * asked only on the first poll (to know early whether it is allowed) and when the deployment looks over.
+ */
+async function judge(
+  ours: Deployment | undefined,
+  deployments: readonly Deployment[],
+  target: string,
+  first: boolean,
+  describeServiceDeployment: () => Promise<ServiceDeployment | undefined>
+): Promise<Verdict | undefined> {
+  const looksOver = ours === undefined || ours.rolloutState === 'COMPLETED' || ours.rolloutState === 'FAILED'
+  const sd = first || looksOver ? await describeServiceDeployment() : undefined
+  if (sd?.status !== undefined) {
+    if (ROLLING_BACK.has(sd.status)) {
+      return { outcome: 'rolled-back-by-ecs', reason: rollbackReason(ours, sd.statusReason) }
+    }
+    if (TERMINAL_FAILURE.has(sd.status)) {
+      return { outcome: 'failed', reason: sd.statusReason ?? `the service deployment is ${sd.status}` }
+    }
+  }
+
+  if (ours === undefined) {
+    const primary = deployments.find(d => d.status === 'PRIMARY')
+    if (primary !== undefined && primary.taskDefinition !== target) {
+      return { outcome: 'rolled-back-by-ecs', reason: rollbackReason(primary, undefined) }
+    }
+    return {
+      outcome: 'failed',
+      reason: `the deployment was replaced by deployment ${primary?.id ?? '(unknown)'} (another deploy of this service?)`
+    }
+  }
+  if (ours.rolloutState === 'COMPLETED') return { outcome: 'succeeded', reason: 'the deployment completed' }
+  if (ours.rolloutState === 'FAILED') {
+    // The circuit breaker with rollback starts a new PRIMARY on the previous task definition.
+    const primary = deployments.find(d => d.status === 'PRIMARY')
+    if (primary !== undefined && primary.id !== ours.id && primary.taskDefinition !== target) {
+      return {
+        outcome: 'rolled-back-by-ecs',
+        reason: ours.rolloutStateReason ?? rollbackReason(primary, undefined)
+      }
+    }
+    return { outcome: 'failed', reason: ours.rolloutStateReason ?? 'the deployment failed' }
+  }
+  // Without rollout state (older services): the only deployment, at its desired count.
+  if (
+    ours.rolloutState === undefined &&
+    deployments.length === 1 &&
+    (ours.runningCount ?? 0) === (ours.desiredCount ?? 0) &&
+    (ours.pendingCount ?? 0) === 0
+  ) {
+    return { outcome: 'succeeded', reason: 'the deployment reached its desired count' }
+  }
+  if (sd?.status === 'SUCCESSFUL') return { outcome: 'succeeded', reason: 'the service deployment succeeded' }
+  return undefined
+}
+
+function rollbackReason(d: Deployment | undefined, statusReason: string | undefined): string {
+  if (statusReason) return statusReason
+  const to = d?.taskDefinition === undefined ? '' : ` to ${shortTaskDefinition(d.taskDefinition)}`
+  return `ECS deployment circuit breaker rolled the service back${to}`
+}

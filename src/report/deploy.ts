@@ -1,0 +1,255 @@
+import type { ServiceEvent, TaskDefinition } from '@aws-sdk/client-ecs'
+import { Output, type OutputName, type Status } from '../contract.js'
+import { formatDuration } from '../duration.js'
+import type { StoppedTask } from '../ecs/diagnostics.js'
+import type { DesiredCountPlan, TagChanges } from '../ecs/service-input.js'
+import { shortTaskDefinition } from '../ecs/task-definition.js'
+import type { TimelinePoint, WatchResult } from '../ecs/watch.js'
+import type { AwsErrorInfo } from './aws-errors.js'
+import { codeBlock, details, escapeHtml, inlineCode, table } from './markdown.js'
+
+export interface ImageChange {
+  readonly container: string
+  readonly before: string | undefined
+  readonly after: string | undefined
+}
+
+/** Everything a deploy learned, as data; this module turns it into outputs and a job summary. */
+export interface DeployReport {
+  readonly status: Status
+  readonly region: string
+  readonly cluster: string
+  readonly service: string
+  readonly serviceArn: string | undefined
+  readonly created: boolean
+  /** The task definition this run deployed. */
+  readonly targetTaskDefinitionArn: string | undefined
+  readonly previousTaskDefinitionArn: string | undefined
+  /** What the service runs after this step (the previous one after a rollback). */
+  readonly runningTaskDefinitionArn: string | undefined
+  readonly registered: boolean
+  readonly imageChanges: readonly ImageChange[]
+  readonly deploymentId: string | undefined
+  readonly desiredCount: DesiredCountPlan | undefined
+  readonly tagChanges: TagChanges | undefined
+  readonly waited: boolean
+  readonly watch: WatchResult | undefined
+  readonly rollback: { readonly by: 'ecs' | 'action'; readonly watch: WatchResult | undefined } | undefined
+  readonly durationMs: number
+  /** Why the step fails, said to a person. */
+  readonly failure: string | undefined
+  readonly awsError: AwsErrorInfo | undefined
+}
+
+export function consoleUrl(region: string, cluster: string, service: string): string {
+  const c = encodeURIComponent(cluster)
+  const s = encodeURIComponent(service)
+  return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${c}/services/${s}/deployments?region=${region}`
+}
+
+/** Images per container that differ between two task definitions. */
+export function imageChanges(
+  before: TaskDefinition | undefined,
+  after: TaskDefinition | undefined
+): ImageChange[] {
+  const images = (td: TaskDefinition | undefined) =>
+    new Map((td?.containerDefinitions ?? []).map(c => [c.name ?? '', c.image ?? '']))
+  const a = images(before)
+  const b = images(after)
+  const names = [...new Set([...a.keys(), ...b.keys()])]
+  return names
+    .filter(name => a.get(name) !== b.get(name))
+    .map(container => ({ container, before: a.get(container), after: b.get(container) }))
+}
+
+export function deployOutputs(report: DeployReport): Partial<Record<OutputName, string>> {
+  const outputs: Partial<Record<OutputName, string>> = {
+    [Output.Status]: report.status,
+    [Output.ConsoleUrl]: consoleUrl(report.region, report.cluster, report.service)
+  }
+  if (report.runningTaskDefinitionArn) outputs[Output.TaskDefinitionArn] = report.runningTaskDefinitionArn
+  if (report.previousTaskDefinitionArn)
+    outputs[Output.PreviousTaskDefinitionArn] = report.previousTaskDefinitionArn
+  if (report.serviceArn) outputs[Output.ServiceArn] = report.serviceArn
+  if (report.deploymentId) outputs[Output.DeploymentId] = report.deploymentId
+  return outputs
+}
+
+const ICON: Record<string, string> = {
+  succeeded: '✅',
+  failed: '❌',
+  'rolled-back': '↩️',
+  'timed-out': '⏱️'
+}
+
+/** The job summary of a deploy. */
+export function deploySummary(report: DeployReport): string {
+  const parts: string[] = []
+  const icon = ICON[report.status] ?? ''
+  const url = consoleUrl(report.region, report.cluster, report.service)
+  parts.push(`## ${icon} Deploy ${escapeHtml(report.service)}: ${report.status}`)
+  if (report.failure) parts.push(`> **${escapeHtml(report.failure)}**`)
+
+  const rows: string[][] = [
+    [
+      'Service',
+      `[${escapeHtml(report.service)}](${url}) in cluster ${inlineCode(report.cluster)} (${report.region})`
+    ],
+    [
+      'Task definition',
+      report.created
+        ? `${inlineCode(shortTaskDefinition(report.targetTaskDefinitionArn))} (new service)`
+        : `${inlineCode(shortTaskDefinition(report.previousTaskDefinitionArn))} → ${inlineCode(shortTaskDefinition(report.targetTaskDefinitionArn))}${report.registered ? ' (registered)' : ''}`
+    ]
+  ]
+  if (report.runningTaskDefinitionArn !== report.targetTaskDefinitionArn && report.runningTaskDefinitionArn) {
+    rows.push(['Now running', inlineCode(shortTaskDefinition(report.runningTaskDefinitionArn))])
+  }
+  if (report.deploymentId) rows.push(['Deployment', inlineCode(report.deploymentId)])
+  if (report.desiredCount) rows.push(['Desired count', describeDesired(report.desiredCount)])
+  if (report.tagChanges && (report.tagChanges.set.length || report.tagChanges.remove.length)) {
+    const set = report.tagChanges.set.map(t => `${t.key}=${t.value}`)
+    const removed = report.tagChanges.remove.map(k => `-${k}`)
+    rows.push(['Service tags', escapeHtml([...set, ...removed].join(', '))])
+  }
+  rows.push(['Duration', formatDuration(report.durationMs)])
+  if (!report.waited) rows.push(['Waited', 'no (`wait: false`)'])
+  parts.push(table(['', ''], rows))
+
+  if (report.imageChanges.length > 0) {
+    parts.push(
+      '### Images\n\n' +
+        table(
+          ['Container', 'Before', 'After'],
+          report.imageChanges.map(c => [
+            escapeHtml(c.container),
+            c.before ? inlineCode(c.before) : '—',
+            c.after ? inlineCode(c.after) : '—'
+          ])
+        )
+    )
+  }
+
+  if (report.awsError) {
+    const e = report.awsError
+    parts.push(
+      `### AWS error\n\n${table(
+        ['Operation', 'Code', 'Message'],
+        [[e.operation ?? '?', inlineCode(e.code), escapeHtml(e.message)]]
+      )}${e.hint ? `\n\n${escapeHtml(e.hint)}` : ''}`
+    )
+  }
+
+  const watch = report.watch
+  if (watch) {
+    parts.push(`### Rollout\n\n${escapeHtml(watch.reason)} after ${formatDuration(watch.durationMs)}.`)
+    const chart = timelineChart(watch.timeline, report.targetTaskDefinitionArn)
+    if (chart) parts.push(chart)
+    if (watch.timeline.length > 0)
+      parts.push(details('Timeline', timelineTable(watch.timeline, report.targetTaskDefinitionArn)))
+  }
+  if (report.rollback) {
+    const by =
+      report.rollback.by === 'ecs' ? 'the ECS deployment circuit breaker' : 'this action (rollback-events)'
+    const rb = report.rollback.watch
+    parts.push(
+      `### Rollback\n\nRolled back by ${by} to ${inlineCode(shortTaskDefinition(report.previousTaskDefinitionArn))}` +
+        (rb ? `: ${escapeHtml(rb.reason)} after ${formatDuration(rb.durationMs)}.` : '.')
+    )
+  }
+
+  if (report.status !== 'succeeded' && watch) {
+    const diagnostics = diagnosticsMarkdown(watch.stoppedTasks, newest(watch.events, watch.service?.events))
+    if (diagnostics) parts.push(diagnostics)
+  }
+  return `${parts.join('\n\n')}\n`
+}
+
+function describeDesired(plan: DesiredCountPlan): string {
+  const value = plan.send === undefined ? 'unchanged' : String(plan.send)
+  const why: Record<DesiredCountPlan['reason'], string> = {
+    definition: 'from the service definition',
+    unset: 'not set in the service definition',
+    'auto-scaling': 'kept for Application Auto Scaling',
+    daemon: 'DAEMON service'
+  }
+  return `${value} (${why[plan.reason]})`
+}
+
+function newest(seen: readonly ServiceEvent[], all: readonly ServiceEvent[] | undefined): ServiceEvent[] {
+  const pool = seen.length > 0 ? [...seen] : [...(all ?? [])]
+  return pool.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0)).slice(0, 10)
+}
+
+/** Stopped tasks and the newest service events, for a failed deploy. */
+export function diagnosticsMarkdown(tasks: readonly StoppedTask[], events: readonly ServiceEvent[]): string {
+  const parts: string[] = []
+  if (tasks.length > 0) {
+    const rows = tasks.flatMap(t => {
+      const id = t.taskArn.slice(t.taskArn.lastIndexOf('/') + 1)
+      const containers =
+        t.containers.length > 0 ? t.containers : [{ name: '', exitCode: undefined, reason: undefined }]
+      return containers.map((c, i) => [
+        i === 0 ? inlineCode(id) : '',
+        i === 0 ? escapeHtml(t.stoppedReason ?? t.stopCode ?? '') : '',
+        escapeHtml(c.name),
+        c.exitCode === undefined ? '' : String(c.exitCode),
+        escapeHtml(c.reason ?? '')
+      ])
+    })
+    parts.push(
+      `### Stopped tasks\n\n${table(['Task', 'Stopped reason', 'Container', 'Exit code', 'Reason'], rows)}`
+    )
+  }
+  if (events.length > 0) {
+    const text = events.map(e => `${e.createdAt?.toISOString() ?? ''} ${e.message ?? ''}`).join('\n')
+    parts.push(`### Newest service events\n\n${codeBlock(text)}`)
+  }
+  return parts.join('\n\n')
+}
+
+function timelineTable(points: readonly TimelinePoint[], target: string | undefined): string {
+  const rows = points.flatMap(p =>
+    p.deployments.map((d, i) => [
+      i === 0 ? formatDuration(p.at) : '',
+      `${inlineCode(shortTaskDefinition(d.taskDefinition))}${d.taskDefinition === target ? ' (new)' : ''}`,
+      d.status,
+      `${d.running}/${d.desired}`,
+      String(d.pending),
+      String(d.failed),
+      d.rolloutState ?? ''
+    ])
+  )
+  return table(
+    ['Elapsed', 'Task definition', 'Status', 'Running/desired', 'Pending', 'Failed', 'Rollout'],
+    rows
+  )
+}
+
+/** A Mermaid chart of running tasks: the new task definition against the others, at most 40 points. */
+export function timelineChart(
+  points: readonly TimelinePoint[],
+  target: string | undefined
+): string | undefined {
+  if (points.length < 2) return undefined
+  const step = Math.ceil(points.length / 40)
+  const picked = points.filter((_, i) => i % step === 0 || i === points.length - 1)
+  const newer = picked.map(p =>
+    p.deployments.filter(d => d.taskDefinition === target).reduce((n, d) => n + d.running, 0)
+  )
+  const older = picked.map(p =>
+    p.deployments.filter(d => d.taskDefinition !== target).reduce((n, d) => n + d.running, 0)
+  )
+  const top = Math.max(1, ...newer, ...older)
+  const labels = picked.map(p => `"${formatDuration(p.at)}"`)
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Running tasks: new (first line) and previous (second line)"',
+    `  x-axis [${labels.join(', ')}]`,
+    `  y-axis "tasks" 0 --> ${top}`,
+    `  line [${newer.join(', ')}]`,
+    `  line [${older.join(', ')}]`,
+    '```'
+  ].join('\n')
+}
