@@ -1,0 +1,819 @@
+/**
+ * Amazon ECS: the static calls (task definitions, services, tasks, tags) and the state they share with the
+ * scheduler in `scheduler.ts`.
+ */
+import type {
+  Cluster,
+  ContainerState,
+  Deployment,
+  Service,
+  ServiceDeploymentRecord,
+  ServiceRevision,
+  TaskDefinition,
+  TaskState
+} from './ecs-model.js'
+import { Scenario, type MatchTarget } from './scenario.js'
+import {
+  AwsError,
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  asStringArray,
+  clone,
+  compact,
+  invalidParameter,
+  seconds,
+  type Json,
+  type Tag,
+  text
+} from './util.js'
+import type { World } from './world.js'
+
+const MAX_EVENTS = 100
+
+export const clusterNotFound = (): AwsError => new AwsError('ClusterNotFoundException', 'Cluster not found.')
+export const serviceNotFound = (): AwsError => new AwsError('ServiceNotFoundException', 'Service not found.')
+
+/** Keys of CreateService/UpdateService kept on the service and returned as given. */
+const SERVICE_SETTINGS = [
+  'loadBalancers',
+  'serviceRegistries',
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'placementConstraints',
+  'placementStrategy',
+  'networkConfiguration',
+  'healthCheckGracePeriodSeconds',
+  'schedulingStrategy',
+  'enableECSManagedTags',
+  'propagateTags',
+  'enableExecuteCommand',
+  'availabilityZoneRebalancing',
+  'serviceConnectConfiguration',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+  'role'
+] as const
+
+/** Changing one of these starts a new deployment, as on AWS. */
+const DEPLOYMENT_SETTINGS = new Set([
+  'loadBalancers',
+  'serviceRegistries',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'networkConfiguration',
+  'serviceConnectConfiguration',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations'
+])
+
+export class Ecs {
+  readonly clusters = new Map<string, Cluster>()
+  readonly families = new Map<string, TaskDefinition[]>()
+  readonly services = new Map<string, Service>()
+  readonly tasks = new Map<string, TaskState>()
+  readonly tags = new Map<string, Tag[]>()
+  readonly revisions = new Map<string, ServiceRevision>()
+  readonly serviceDeployments = new Map<string, ServiceDeploymentRecord>()
+  readonly scenario = new Scenario()
+
+  constructor(readonly world: World) {}
+
+  // ---- lookups -------------------------------------------------------------------------------------------
+
+  cluster(ref: unknown): Cluster {
+    const text = asString(ref, 'cluster') ?? 'default'
+    const name = text.startsWith('arn:') ? text.slice(text.indexOf(':cluster/') + 9) : text
+    const cluster = this.clusters.get(name)
+    if (!cluster || cluster.status !== 'ACTIVE') throw clusterNotFound()
+    return cluster
+  }
+
+  serviceKey(cluster: Cluster, ref: string): string {
+    const name = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref
+    return `${cluster.name}/${name}`
+  }
+
+  /** An ACTIVE (or draining) service, else ServiceNotFoundException. */
+  service(clusterRef: unknown, serviceRef: unknown): Service {
+    const cluster = this.cluster(clusterRef)
+    const ref = asString(serviceRef, 'service', true)
+    const service = this.services.get(this.serviceKey(cluster, ref))
+    if (!service || service.status === 'INACTIVE') throw serviceNotFound()
+    return service
+  }
+
+  /** `family`, `family:revision` or an ARN. A bare family means its latest ACTIVE revision. */
+  findTaskDefinition(ref: string): TaskDefinition | undefined {
+    const body = ref.startsWith('arn:') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref
+    const colon = body.lastIndexOf(':')
+    if (colon < 0) {
+      const list = this.families.get(body) ?? []
+      return [...list].reverse().find(td => td.status === 'ACTIVE')
+    }
+    const family = body.slice(0, colon)
+    const revision = Number(body.slice(colon + 1))
+    return this.families.get(family)?.find(td => td.revision === revision)
+  }
+
+  taskDefinition(ref: unknown, name = 'taskDefinition'): TaskDefinition {
+    const text = asString(ref, name, true)
+    const td = this.findTaskDefinition(text)
+    if (!td) throw new AwsError('ClientException', 'Unable to describe task definition.')
+    return td
+  }
+
+  tasksOf(service: Service): TaskState[] {
+    return [...this.tasks.values()].filter(t => t.serviceKey === service.key)
+  }
+
+  matchTarget(td: TaskDefinition, service?: string): MatchTarget {
+    const containers = asArray(td.body.containerDefinitions, 'containerDefinitions') as Json[]
+    return {
+      taskDefinitionArn: td.arn,
+      family: td.family,
+      revision: td.revision,
+      images: containers.map(c => text(c.image)),
+      service
+    }
+  }
+
+  event(service: Service, message: string, at = this.world.now()): void {
+    service.events.unshift({ id: this.world.rng.uuid(), createdAt: at, message })
+    if (service.events.length > MAX_EVENTS) service.events.length = MAX_EVENTS
+  }
+
+  deploymentId(): string {
+    return `ecs-svc/${this.world.rng.digits(19)}`
+  }
+
+  // ---- clusters --------------------------------------------------------------------------------------------
+
+  createCluster(name: string): Cluster {
+    const existing = this.clusters.get(name)
+    if (existing && existing.status === 'ACTIVE') return existing
+    const cluster: Cluster = {
+      name,
+      arn: this.world.arn('ecs', `cluster/${name}`),
+      status: 'ACTIVE',
+      createdAt: this.world.now()
+    }
+    this.clusters.set(name, cluster)
+    return cluster
+  }
+
+  describeCluster(cluster: Cluster, includeTags: boolean): Json {
+    const services = [...this.services.values()].filter(s => s.cluster === cluster && s.status === 'ACTIVE')
+    const tasks = [...this.tasks.values()].filter(t => t.cluster === cluster && t.lastStatus !== 'STOPPED')
+    return compact({
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      status: cluster.status,
+      registeredContainerInstancesCount: 0,
+      runningTasksCount: tasks.filter(t => t.lastStatus === 'RUNNING').length,
+      pendingTasksCount: tasks.filter(t => t.lastStatus !== 'RUNNING').length,
+      activeServicesCount: services.length,
+      statistics: [],
+      tags: includeTags ? (this.tags.get(cluster.arn) ?? []) : undefined,
+      settings: [{ name: 'containerInsights', value: 'disabled' }],
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: []
+    })
+  }
+
+  // ---- task definitions ------------------------------------------------------------------------------------
+
+  registerTaskDefinition(params: Json): TaskDefinition {
+    const family = asString(params.family, 'family', true)
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(family))
+      throw new AwsError(
+        'ClientException',
+        'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.'
+      )
+    const containers = asArray(params.containerDefinitions, 'containerDefinitions')
+    if (containers.length === 0) throw invalidParameter('Container list cannot be empty.')
+    const networkMode = asString(params.networkMode, 'networkMode')
+    const requires = asStringArray(params.requiresCompatibilities, 'requiresCompatibilities')
+    if (requires.includes('FARGATE')) {
+      if (networkMode !== 'awsvpc')
+        throw new AwsError('ClientException', 'Fargate only supports network mode ‘awsvpc’.')
+      if (params.cpu === undefined)
+        throw new AwsError('ClientException', "Fargate requires that 'cpu' be defined at the task level.")
+    }
+    const names = new Set<string>()
+    const containerDefinitions = containers.map((value, i) => {
+      const c = asObject(value, `containerDefinitions[${i}]`) ?? {}
+      const name = asString(c.name, `containerDefinitions[${i}].name`)
+      const image = asString(c.image, `containerDefinitions[${i}].image`)
+      if (!name) throw new AwsError('ClientException', 'Container.name should not be null or empty.')
+      if (!image) throw new AwsError('ClientException', 'Container.image should not be null or empty.')
+      if (names.has(name)) throw new AwsError('ClientException', 'Duplicate container names are not allowed.')
+      names.add(name)
+      const portMappings = asArray(c.portMappings, 'portMappings').map(p => {
+        const mapping = { ...(asObject(p, 'portMapping') ?? {}) }
+        if (networkMode === 'awsvpc' && mapping.hostPort === undefined)
+          mapping.hostPort = mapping.containerPort
+        mapping.protocol ??= 'tcp'
+        return mapping
+      })
+      return {
+        cpu: 0,
+        ...clone(c),
+        portMappings,
+        essential: c.essential ?? true,
+        environment: c.environment ?? [],
+        mountPoints: c.mountPoints ?? [],
+        volumesFrom: c.volumesFrom ?? [],
+        systemControls: c.systemControls ?? []
+      }
+    })
+    const list = this.families.get(family) ?? []
+    const revision = list.length + 1
+    const body: Json = { ...clone(params), containerDefinitions, family }
+    delete body.tags
+    body.volumes ??= []
+    body.placementConstraints ??= []
+    if (networkMode === undefined && !requires.includes('FARGATE')) body.networkMode = 'bridge'
+    body.compatibilities = requires.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2']
+    body.requiresAttributes = []
+    const td: TaskDefinition = {
+      arn: this.world.arn('ecs', `task-definition/${family}:${revision}`),
+      family,
+      revision,
+      status: 'ACTIVE',
+      registeredAt: this.world.now(),
+      body
+    }
+    list.push(td)
+    this.families.set(family, list)
+    const tags = asArray(params.tags, 'tags') as Tag[]
+    if (tags.length > 0) this.tags.set(td.arn, clone(tags))
+    return td
+  }
+
+  describeTaskDefinition(td: TaskDefinition): Json {
+    return compact({
+      ...clone(td.body),
+      taskDefinitionArn: td.arn,
+      family: td.family,
+      revision: td.revision,
+      status: td.status,
+      registeredAt: seconds(td.registeredAt),
+      deregisteredAt: seconds(td.deregisteredAt),
+      registeredBy: `arn:aws:iam::${this.world.accountId}:root`
+    })
+  }
+
+  // ---- services --------------------------------------------------------------------------------------------
+
+  createService(params: Json): Service {
+    const cluster = this.cluster(params.cluster)
+    const name = asString(params.serviceName, 'serviceName', true)
+    const key = `${cluster.name}/${name}`
+    const existing = this.services.get(key)
+    if (existing && existing.status !== 'INACTIVE')
+      throw invalidParameter('Creation of service was not idempotent.')
+    const controller = (asObject(params.deploymentController, 'deploymentController') ?? { type: 'ECS' }) as {
+      type: string
+    }
+    const tdRef = asString(params.taskDefinition, 'taskDefinition')
+    if (tdRef === undefined && controller.type !== 'EXTERNAL')
+      throw invalidParameter('TaskDefinition must be specified.')
+    const td = tdRef === undefined ? undefined : this.taskDefinition(tdRef)
+    if (td && td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive')
+    const desiredCount = asNumber(params.desiredCount, 'desiredCount') ?? 0
+    if (desiredCount < 0) throw invalidParameter('Desired count must be 0 or more.')
+    if (params.launchType !== undefined && params.capacityProviderStrategy !== undefined)
+      throw invalidParameter('Specifying both a launch type and capacity provider strategy is not supported.')
+    const now = this.world.now()
+    const settings: Json = {}
+    for (const k of SERVICE_SETTINGS) if (params[k] !== undefined) settings[k] = clone(params[k])
+    settings.schedulingStrategy ??= 'REPLICA'
+    settings.enableECSManagedTags ??= false
+    settings.propagateTags ??= 'NONE'
+    settings.enableExecuteCommand ??= false
+    settings.loadBalancers ??= []
+    settings.serviceRegistries ??= []
+    settings.placementConstraints ??= []
+    settings.placementStrategy ??= []
+    if (settings.launchType === undefined && settings.capacityProviderStrategy === undefined)
+      settings.launchType = 'EC2'
+    if (settings.launchType === 'FARGATE') settings.platformVersion ??= 'LATEST'
+    if (settings.role !== undefined) {
+      settings.roleArn = settings.role
+      delete settings.role
+    }
+    const service: Service = {
+      key,
+      name,
+      arn: this.world.arn('ecs', `service/${cluster.name}/${name}`),
+      cluster,
+      status: 'ACTIVE',
+      taskDefinition: td?.arn ?? '',
+      desiredCount,
+      createdAt: now,
+      createdBy: `arn:aws:iam::${this.world.accountId}:root`,
+      deploymentController: controller,
+      deploymentConfiguration: this.deploymentConfiguration(asObject(params.deploymentConfiguration, 'dc')),
+      deployments: [],
+      events: [],
+      settings,
+      steady: false
+    }
+    this.services.set(key, service)
+    const tags = asArray(params.tags, 'tags') as Tag[]
+    if (tags.length > 0) this.tags.set(service.arn, clone(tags))
+    if (td) this.startDeployment(service, td.arn, now, { reason: 'create' })
+    return service
+  }
+
+  deploymentConfiguration(given: Json | undefined, base?: Json): Json {
+    const merged: Json = { ...(base ?? {}), ...clone(given ?? {}) }
+    merged.deploymentCircuitBreaker ??= { enable: false, rollback: false }
+    merged.maximumPercent ??= 200
+    merged.minimumHealthyPercent ??= 100
+    return merged
+  }
+
+  updateService(params: Json): Service {
+    const service = this.service(params.cluster, params.service)
+    if (service.status !== 'ACTIVE')
+      throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.')
+    const now = this.world.now()
+    const codeDeploy = service.deploymentController.type === 'CODE_DEPLOY'
+    let redeploy = params.forceNewDeployment === true
+    let taskDefinition = service.taskDefinition
+    const tdRef = asString(params.taskDefinition, 'taskDefinition')
+    if (tdRef !== undefined) {
+      const td = this.taskDefinition(tdRef)
+      if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive')
+      if (td.arn !== service.taskDefinition) {
+        if (codeDeploy)
+          throw invalidParameter(
+            'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+          )
+        taskDefinition = td.arn
+        redeploy = true
+      }
+    }
+    for (const k of SERVICE_SETTINGS) {
+      if (params[k] === undefined) continue
+      const key = k === 'role' ? 'roleArn' : k
+      const changed = JSON.stringify(service.settings[key]) !== JSON.stringify(params[k])
+      if (changed && DEPLOYMENT_SETTINGS.has(k)) {
+        if (codeDeploy)
+          throw invalidParameter(
+            `Unable to update ${k} on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.`
+          )
+        redeploy = true
+      }
+      service.settings[key] = clone(params[k])
+    }
+    if (params.deploymentConfiguration !== undefined)
+      service.deploymentConfiguration = this.deploymentConfiguration(
+        asObject(params.deploymentConfiguration, 'deploymentConfiguration'),
+        service.deploymentConfiguration
+      )
+    const desired = asNumber(params.desiredCount, 'desiredCount')
+    if (desired !== undefined) {
+      if (desired < 0) throw invalidParameter('Desired count must be 0 or more.')
+      if (desired !== service.desiredCount) service.steady = false
+      service.desiredCount = desired
+    }
+    if (redeploy && codeDeploy)
+      throw invalidParameter(
+        'Unable to force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+      )
+    if (redeploy) this.startDeployment(service, taskDefinition, now, { reason: 'update' })
+    return service
+  }
+
+  revision(service: Service, taskDefinition: string, at: number): ServiceRevision {
+    const revision: ServiceRevision = {
+      arn: this.world.arn(
+        'ecs',
+        `service-revision/${service.cluster.name}/${service.name}/${this.world.rng.digits(19)}`
+      ),
+      serviceArn: service.arn,
+      clusterArn: service.cluster.arn,
+      taskDefinition,
+      createdAt: at,
+      settings: clone(service.settings)
+    }
+    this.revisions.set(revision.arn, revision)
+    return revision
+  }
+
+  /** A new PRIMARY deployment; the previous ones turn ACTIVE and drain. */
+  startDeployment(
+    service: Service,
+    taskDefinition: string,
+    at: number,
+    how:
+      { reason: 'create' | 'update' } | { reason: 'rollback'; record: ServiceDeploymentRecord; from: string }
+  ): Deployment {
+    const id = this.deploymentId()
+    const revision = this.revision(service, taskDefinition, at)
+    let record: ServiceDeploymentRecord
+    if (how.reason === 'rollback') {
+      record = how.record
+    } else {
+      for (const old of service.deployments) {
+        const oldRecord = this.serviceDeployments.get(old.serviceDeploymentArn)
+        if (oldRecord && (oldRecord.status === 'IN_PROGRESS' || oldRecord.status === 'PENDING')) {
+          oldRecord.status = 'STOPPED'
+          oldRecord.statusReason = 'Service deployment was superseded by a newer deployment.'
+          oldRecord.stoppedAt = at
+          oldRecord.updatedAt = at
+        }
+      }
+      const desired = service.desiredCount
+      record = {
+        arn: this.world.arn(
+          'ecs',
+          `service-deployment/${service.cluster.name}/${service.name}/${this.world.rng.alnumUpper(22).toLowerCase()}`
+        ),
+        serviceKey: service.key,
+        serviceArn: service.arn,
+        clusterArn: service.cluster.arn,
+        createdAt: at,
+        startedAt: at,
+        updatedAt: at,
+        sourceRevisionArns: [...new Set(service.deployments.map(d => d.serviceRevisionArn))],
+        targetRevisionArn: revision.arn,
+        status: 'IN_PROGRESS',
+        deploymentConfiguration: clone(service.deploymentConfiguration),
+        circuitBreaker: {
+          status: this.circuitBreaker(service).enable ? 'MONITORING' : 'DISABLED',
+          failureCount: 0,
+          threshold: failureThreshold(desired)
+        }
+      }
+      this.serviceDeployments.set(record.arn, record)
+    }
+    for (const old of service.deployments) old.status = 'ACTIVE'
+    const deployment: Deployment = {
+      id,
+      status: 'PRIMARY',
+      taskDefinition,
+      desiredCount: service.desiredCount,
+      failedTasks: 0,
+      createdAt: at,
+      updatedAt: at,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason:
+        how.reason === 'rollback'
+          ? `ECS deployment circuit breaker: rolling back to deploymentId ${how.from}.`
+          : `ECS deployment ${id} in progress.`,
+      serviceRevisionArn: revision.arn,
+      serviceDeploymentArn: record.arn,
+      halted: false
+    }
+    for (const k of [
+      'launchType',
+      'capacityProviderStrategy',
+      'platformVersion',
+      'networkConfiguration'
+    ] as const)
+      if (service.settings[k] !== undefined) deployment[k] = clone(service.settings[k]) as never
+    if (service.settings.launchType === 'FARGATE') deployment.platformFamily = 'Linux'
+    if (service.deploymentController.type === 'CODE_DEPLOY') {
+      deployment.taskSet = {
+        arn: this.world.arn('ecs', `task-set/${service.cluster.name}/${service.name}/${id}`),
+        scale: 100,
+        startedBy: 'CodeDeploy',
+        productionWeight: 100,
+        testWeight: 100
+      }
+      delete deployment.rolloutState
+      delete deployment.rolloutStateReason
+    }
+    service.deployments.unshift(deployment)
+    service.taskDefinition = taskDefinition
+    service.steady = false
+    return deployment
+  }
+
+  circuitBreaker(service: Service): { enable: boolean; rollback: boolean } {
+    const cb = (service.deploymentConfiguration.deploymentCircuitBreaker ?? {}) as Json
+    return { enable: cb.enable === true, rollback: cb.rollback === true }
+  }
+
+  deleteService(params: Json): Service {
+    const service = this.service(params.cluster, params.service)
+    const force = params.force === true
+    if (service.desiredCount > 0 && !force && service.settings.schedulingStrategy !== 'DAEMON')
+      throw invalidParameter('The service cannot be stopped while it is scaled above 0.')
+    service.status = 'DRAINING'
+    service.desiredCount = 0
+    for (const task of this.tasksOf(service))
+      if (task.desiredStatus === 'RUNNING')
+        this.stopTask(
+          task,
+          'ServiceSchedulerInitiated',
+          'Scaling activity initiated by (deployment ' + (task.deploymentId ?? '') + ')'
+        )
+    return service
+  }
+
+  describeService(service: Service, includeTags: boolean): Json {
+    const tasks = this.tasksOf(service)
+    const counts = (filter: (t: TaskState) => boolean) => {
+      const alive = tasks.filter(t => t.desiredStatus === 'RUNNING' && filter(t))
+      return {
+        running: alive.filter(t => t.lastStatus === 'RUNNING').length,
+        pending: alive.filter(t => t.lastStatus !== 'RUNNING').length
+      }
+    }
+    const all = counts(() => true)
+    const codeDeploy = service.deploymentController.type === 'CODE_DEPLOY'
+    const deployments = service.deployments.map(d => {
+      const c = counts(t => t.deploymentId === d.id)
+      return compact({
+        id: d.id,
+        status: d.status,
+        taskDefinition: d.taskDefinition,
+        desiredCount: d.taskSet ? Math.ceil((service.desiredCount * d.taskSet.scale) / 100) : d.desiredCount,
+        pendingCount: c.pending,
+        runningCount: c.running,
+        failedTasks: d.failedTasks,
+        createdAt: seconds(d.createdAt),
+        updatedAt: seconds(d.updatedAt),
+        capacityProviderStrategy: d.capacityProviderStrategy,
+        launchType: d.launchType,
+        platformVersion: d.platformVersion,
+        platformFamily: d.platformFamily,
+        networkConfiguration: d.networkConfiguration,
+        rolloutState: d.rolloutState,
+        rolloutStateReason: d.rolloutStateReason
+      })
+    })
+    const taskSets = codeDeploy
+      ? service.deployments.map(d => {
+          const c = counts(t => t.deploymentId === d.id)
+          const ts = d.taskSet!
+          const desired = Math.ceil((service.desiredCount * ts.scale) / 100)
+          return compact({
+            id: d.id,
+            taskSetArn: ts.arn,
+            serviceArn: service.arn,
+            clusterArn: service.cluster.arn,
+            startedBy: ts.startedBy,
+            externalId: ts.externalId,
+            status: d.status,
+            taskDefinition: d.taskDefinition,
+            computedDesiredCount: desired,
+            pendingCount: c.pending,
+            runningCount: c.running,
+            createdAt: seconds(d.createdAt),
+            updatedAt: seconds(d.updatedAt),
+            launchType: d.launchType,
+            capacityProviderStrategy: d.capacityProviderStrategy,
+            platformVersion: d.platformVersion,
+            platformFamily: d.platformFamily,
+            networkConfiguration: d.networkConfiguration,
+            loadBalancers: service.settings.loadBalancers,
+            serviceRegistries: service.settings.serviceRegistries,
+            scale: { value: ts.scale, unit: 'PERCENT' },
+            stabilityStatus: c.running === desired && c.pending === 0 ? 'STEADY_STATE' : 'STABILIZING',
+            stabilityStatusAt: seconds(d.updatedAt)
+          })
+        })
+      : undefined
+    const s = service.settings
+    return compact({
+      serviceArn: service.arn,
+      serviceName: service.name,
+      clusterArn: service.cluster.arn,
+      loadBalancers: s.loadBalancers,
+      serviceRegistries: s.serviceRegistries,
+      status: service.status,
+      desiredCount: service.desiredCount,
+      runningCount: all.running,
+      pendingCount: all.pending,
+      launchType: s.launchType,
+      capacityProviderStrategy: s.capacityProviderStrategy,
+      platformVersion: s.platformVersion,
+      platformFamily: s.launchType === 'FARGATE' ? 'Linux' : undefined,
+      taskDefinition: service.taskDefinition || undefined,
+      deploymentConfiguration: clone(service.deploymentConfiguration),
+      taskSets,
+      deployments,
+      roleArn: s.roleArn,
+      events: service.events.map(e => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
+      createdAt: seconds(service.createdAt),
+      placementConstraints: s.placementConstraints,
+      placementStrategy: s.placementStrategy,
+      networkConfiguration: s.networkConfiguration,
+      healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+      schedulingStrategy: s.schedulingStrategy,
+      deploymentController: clone(service.deploymentController),
+      tags: includeTags ? clone(this.tags.get(service.arn) ?? []) : undefined,
+      createdBy: service.createdBy,
+      enableECSManagedTags: s.enableECSManagedTags,
+      propagateTags: s.propagateTags,
+      enableExecuteCommand: s.enableExecuteCommand,
+      availabilityZoneRebalancing: s.availabilityZoneRebalancing
+    })
+  }
+
+  // ---- tasks -----------------------------------------------------------------------------------------------
+
+  /** Creates a task in PROVISIONING; the scheduler moves it on. */
+  launchTask(
+    cluster: Cluster,
+    td: TaskDefinition,
+    at: number,
+    options: {
+      group: string
+      startedBy?: string | undefined
+      service?: Service
+      deploymentId?: string
+      launchType?: string | undefined
+      overrides?: Json | undefined
+      enableExecuteCommand?: boolean | undefined
+      tags?: Tag[]
+    }
+  ): TaskState {
+    const rng = this.world.rng
+    const id = rng.hex(32)
+    const arn = this.world.arn('ecs', `task/${cluster.name}/${id}`)
+    const start = this.scenario.startSeconds * 1000
+    const containers: ContainerState[] = (td.body.containerDefinitions as Json[]).map(c => ({
+      name: String(c.name),
+      image: String(c.image),
+      arn: this.world.arn('ecs', `container/${cluster.name}/${id}/${rng.uuid()}`),
+      runtimeId: `${id}-${rng.digits(10)}`,
+      lastStatus: 'PENDING',
+      essential: c.essential !== false,
+      cpu: text(c.cpu ?? 0),
+      ...(c.memory !== undefined ? { memory: text(c.memory) } : {})
+    }))
+    const failure = this.scenario.failureFor(this.matchTarget(td, options.service?.name))
+    const task: TaskState = {
+      arn,
+      id,
+      cluster,
+      taskDefinitionArn: td.arn,
+      group: options.group,
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      createdAt: at,
+      pendingAt: at + Math.min(1000, start / 2),
+      runAt: at + start,
+      failed: false,
+      containers,
+      overrides: options.overrides ?? { containerOverrides: [], inferenceAcceleratorOverrides: [] },
+      enableExecuteCommand: options.enableExecuteCommand ?? false,
+      version: 1,
+      availabilityZone: `${this.world.region}${'abc'[rng.int(3)]}`
+    }
+    if (options.startedBy !== undefined) task.startedBy = options.startedBy
+    if (options.service) task.serviceKey = options.service.key
+    if (options.deploymentId !== undefined) task.deploymentId = options.deploymentId
+    if (options.launchType !== undefined) task.launchType = options.launchType
+    if (task.launchType === 'FARGATE') task.platformVersion = '1.4.0'
+    if (td.body.cpu !== undefined) task.cpu = text(td.body.cpu)
+    if (td.body.memory !== undefined) task.memory = text(td.body.memory)
+    if (failure) task.failure = failure
+    this.tasks.set(arn, task)
+    if (options.tags && options.tags.length > 0) this.tags.set(arn, clone(options.tags))
+    return task
+  }
+
+  /** Asks a task to stop; it reaches STOPPED after the scenario's stop time. */
+  stopTask(task: TaskState, stopCode: string, reason: string, at = this.world.now(), failed = false): void {
+    if (task.desiredStatus === 'STOPPED') return
+    task.desiredStatus = 'STOPPED'
+    task.stopCode = stopCode
+    task.stoppedReason = reason
+    task.failed = failed
+    task.stoppingAt = at
+    const running = task.lastStatus === 'RUNNING'
+    task.stopAt = at + (running ? this.scenario.stopSeconds * 1000 : 1000)
+    task.lastStatus = running ? 'DEACTIVATING' : 'STOPPING'
+    task.version++
+  }
+
+  describeTask(task: TaskState, includeTags: boolean): Json {
+    const td = this.findTaskDefinition(task.taskDefinitionArn)
+    const stopped = task.lastStatus === 'STOPPED'
+    return compact({
+      attachments: [],
+      attributes: [],
+      availabilityZone: task.availabilityZone,
+      clusterArn: task.cluster.arn,
+      connectivity: task.connectivityAt !== undefined ? 'CONNECTED' : undefined,
+      connectivityAt: seconds(task.connectivityAt),
+      containers: task.containers.map(c =>
+        compact({
+          containerArn: c.arn,
+          taskArn: task.arn,
+          name: c.name,
+          image: c.image,
+          runtimeId: task.startedAt !== undefined ? c.runtimeId : undefined,
+          lastStatus: c.lastStatus,
+          exitCode: c.exitCode,
+          reason: c.reason,
+          networkBindings: [],
+          networkInterfaces: [],
+          healthStatus: 'UNKNOWN',
+          cpu: c.cpu,
+          memory: c.memory
+        })
+      ),
+      cpu: task.cpu,
+      createdAt: seconds(task.createdAt),
+      desiredStatus: task.desiredStatus,
+      enableExecuteCommand: task.enableExecuteCommand,
+      executionStoppedAt: stopped ? seconds(task.stoppedAt) : undefined,
+      group: task.group,
+      healthStatus: 'UNKNOWN',
+      lastStatus: task.lastStatus,
+      launchType: task.launchType,
+      memory: task.memory,
+      overrides: clone(task.overrides),
+      platformVersion: task.platformVersion,
+      platformFamily: task.launchType === 'FARGATE' ? 'Linux' : undefined,
+      pullStartedAt: seconds(task.pullStartedAt),
+      pullStoppedAt: seconds(task.pullStoppedAt),
+      startedAt: seconds(task.startedAt),
+      startedBy: task.startedBy,
+      stopCode: task.stopCode,
+      stoppedAt: stopped ? seconds(task.stoppedAt) : undefined,
+      stoppedReason: task.stoppedReason,
+      stoppingAt: seconds(task.stoppingAt),
+      tags: includeTags ? clone(this.tags.get(task.arn) ?? []) : undefined,
+      taskArn: task.arn,
+      taskDefinitionArn: td?.arn ?? task.taskDefinitionArn,
+      version: task.version
+    })
+  }
+
+  // ---- service deployments -----------------------------------------------------------------------------
+
+  revisionSummary(arn: string): Json {
+    const service = [...this.services.values()].find(s =>
+      s.deployments.some(d => d.serviceRevisionArn === arn)
+    )
+    const deployment = service?.deployments.find(d => d.serviceRevisionArn === arn)
+    let running = 0
+    let pending = 0
+    if (service && deployment)
+      for (const t of this.tasksOf(service)) {
+        if (t.deploymentId !== deployment.id || t.desiredStatus !== 'RUNNING') continue
+        if (t.lastStatus === 'RUNNING') running++
+        else pending++
+      }
+    return {
+      arn,
+      requestedTaskCount:
+        deployment && service ? (deployment.status === 'PRIMARY' ? service.desiredCount : 0) : 0,
+      runningTaskCount: running,
+      pendingTaskCount: pending
+    }
+  }
+
+  describeServiceDeployment(record: ServiceDeploymentRecord): Json {
+    return compact({
+      serviceDeploymentArn: record.arn,
+      serviceArn: record.serviceArn,
+      clusterArn: record.clusterArn,
+      createdAt: seconds(record.createdAt),
+      startedAt: seconds(record.startedAt),
+      finishedAt: seconds(record.finishedAt),
+      stoppedAt: seconds(record.stoppedAt),
+      updatedAt: seconds(record.updatedAt),
+      sourceServiceRevisions: record.sourceRevisionArns.map(arn => this.revisionSummary(arn)),
+      targetServiceRevision: this.revisionSummary(record.targetRevisionArn),
+      status: record.status,
+      statusReason: record.statusReason,
+      deploymentConfiguration: clone(record.deploymentConfiguration),
+      rollback: record.rollback
+        ? {
+            reason: record.rollback.reason,
+            startedAt: seconds(record.rollback.startedAt),
+            serviceRevisionArn: record.rollback.serviceRevisionArn
+          }
+        : undefined,
+      deploymentCircuitBreaker: clone(record.circuitBreaker)
+    })
+  }
+
+  // ---- tags ----------------------------------------------------------------------------------------------
+
+  resourceExists(arn: string): boolean {
+    if (this.tags.has(arn) || this.tasks.has(arn)) return true
+    for (const c of this.clusters.values()) if (c.arn === arn) return true
+    for (const s of this.services.values()) if (s.arn === arn && s.status !== 'INACTIVE') return true
+    if (arn.includes(':task-definition/')) return this.findTaskDefinition(arn) !== undefined
+    return false
+  }
+}
+
+/** The circuit breaker's failure threshold as AWS documents it. */
+export function failureThreshold(desired: number): number {
+  return Math.max(3, Math.min(200, Math.ceil(desired * 0.5)))
+}

@@ -1,0 +1,398 @@
+/**
+ * The ECS service scheduler, one tick at a time: tasks move through their lifecycle, rolling deployments
+ * start and stop tasks within minimumHealthyPercent/maximumPercent, old deployments drain away, the circuit
+ * breaker trips, CODE_DEPLOY task sets hold their scaled counts.
+ */
+import { failureThreshold, type Ecs } from './ecs.js'
+import type { Deployment, Service, TaskState } from './ecs-model.js'
+
+const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000
+/** ECS repeats an identical placement message at most this often. */
+const REPEAT_MESSAGE_MS = 5 * 60 * 1000
+
+export function step(ecs: Ecs, time: number): void {
+  for (const task of [...ecs.tasks.values()]) stepTask(ecs, task, time)
+  for (const service of ecs.services.values()) {
+    if (service.status === 'INACTIVE') continue
+    if (service.deploymentController.type === 'EXTERNAL') continue
+    if (service.deploymentController.type === 'CODE_DEPLOY') scheduleTaskSets(ecs, service, time)
+    else scheduleRolling(ecs, service, time)
+    if (service.status === 'DRAINING' && ecs.tasksOf(service).every(t => t.lastStatus === 'STOPPED')) {
+      service.status = 'INACTIVE'
+      for (const d of service.deployments) d.status = 'INACTIVE'
+    }
+  }
+}
+
+function stepTask(ecs: Ecs, task: TaskState, time: number): void {
+  if (task.lastStatus === 'STOPPED') {
+    if (time - (task.stoppedAt ?? time) > STOPPED_TASK_RETENTION_MS) ecs.tasks.delete(task.arn)
+    return
+  }
+  if (task.desiredStatus === 'STOPPED') {
+    if (task.stopAt !== undefined && time >= task.stopAt) {
+      task.lastStatus = 'STOPPED'
+      task.stoppedAt = time
+      for (const c of task.containers) {
+        if (c.lastStatus === 'RUNNING') c.exitCode ??= 0
+        c.lastStatus = 'STOPPED'
+      }
+      task.version++
+    } else if (
+      task.lastStatus === 'DEACTIVATING' &&
+      task.stoppingAt !== undefined &&
+      time >= task.stoppingAt + 1000
+    ) {
+      task.lastStatus = 'STOPPING'
+    }
+    return
+  }
+  const failure = task.failure
+  if (task.lastStatus === 'PROVISIONING' && time >= task.pendingAt) {
+    task.lastStatus = 'PENDING'
+    task.pullStartedAt = time
+    task.connectivityAt = time
+    task.version++
+  }
+  if (task.lastStatus === 'PENDING' && time >= task.runAt) {
+    if (failure?.kind === 'cannot-pull') {
+      const image = task.containers[0]?.image ?? ''
+      const message =
+        failure.message ??
+        `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${image}: not found`
+      for (const c of task.containers) c.reason = message
+      ecs.stopTask(task, 'TaskFailedToStart', message, time, true)
+      task.stopAt = time + 1000
+      return
+    }
+    task.lastStatus = 'RUNNING'
+    task.startedAt = time
+    task.pullStoppedAt = time
+    for (const c of task.containers) c.lastStatus = 'RUNNING'
+    task.version++
+    if (failure) task.failAt = time + (failure.afterSeconds ?? 30) * 1000
+    return
+  }
+  if (task.lastStatus === 'RUNNING' && failure && task.failAt !== undefined && time >= task.failAt) {
+    if (failure.kind === 'exit') {
+      const exitCode = failure.exitCode ?? 1
+      const essential = task.containers.find(c => c.essential) ?? task.containers[0]
+      if (essential) {
+        essential.exitCode = exitCode
+        essential.lastStatus = 'STOPPED'
+        if (failure.reason !== undefined) essential.reason = failure.reason
+      }
+      ecs.stopTask(
+        task,
+        'EssentialContainerExited',
+        'Essential container in task exited',
+        time,
+        exitCode !== 0
+      )
+      task.stopAt = time + 1000
+    } else if (failure.kind === 'unhealthy') {
+      const service = task.serviceKey === undefined ? undefined : ecs.services.get(task.serviceKey)
+      const tg =
+        failure.targetGroupArn ??
+        String(
+          ((service?.settings.loadBalancers as { targetGroupArn?: string }[] | undefined) ?? [])[0]
+            ?.targetGroupArn ?? ''
+        )
+      if (service)
+        ecs.event(
+          service,
+          `(service ${service.name}) (task ${task.id}) failed ELB health checks in (target-group ${tg})`,
+          time
+        )
+      ecs.stopTask(
+        task,
+        'ServiceSchedulerInitiated',
+        `Task failed ELB health checks in (target-group ${tg})`,
+        time,
+        true
+      )
+    }
+  }
+}
+
+interface Counts {
+  alive: TaskState[]
+  running: TaskState[]
+  pending: TaskState[]
+}
+
+function counts(tasks: TaskState[], deployment?: Deployment): Counts {
+  const alive = tasks.filter(
+    t => t.desiredStatus === 'RUNNING' && (!deployment || t.deploymentId === deployment.id)
+  )
+  return {
+    alive,
+    running: alive.filter(t => t.lastStatus === 'RUNNING'),
+    pending: alive.filter(t => t.lastStatus !== 'RUNNING')
+  }
+}
+
+function taskList(tasks: TaskState[]): string {
+  return tasks.map(t => `(task ${t.id})`).join(' ')
+}
+
+/** Tasks that failed on their own since the last tick: count them against their deployment. */
+function countFailures(ecs: Ecs, service: Service, tasks: TaskState[], time: number): void {
+  for (const task of tasks) {
+    if (!task.failed || task.stoppingAt !== time || task.deploymentId === undefined) continue
+    const deployment = service.deployments.find(d => d.id === task.deploymentId)
+    if (!deployment) continue
+    deployment.failedTasks++
+    deployment.updatedAt = time
+    service.steady = false
+    const record = ecs.serviceDeployments.get(deployment.serviceDeploymentArn)
+    if (record && deployment.status === 'PRIMARY' && record.circuitBreaker.status === 'MONITORING') {
+      record.circuitBreaker.failureCount++
+      record.updatedAt = time
+    }
+  }
+}
+
+function launch(ecs: Ecs, service: Service, deployment: Deployment, n: number, time: number): TaskState[] {
+  const td = ecs.findTaskDefinition(deployment.taskDefinition)
+  if (!td || n <= 0) return []
+  const placement = ecs.scenario.placementFailure(ecs.matchTarget(td, service.name))
+  if (placement) {
+    const message = `(service ${service.name}) was unable to place a task because no container instance met all of its requirements. Reason: ${placement.reason ?? 'No Container Instances were found in your cluster.'} For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`
+    const last = service.events.find(e => e.message === message)
+    if (!last || time - last.createdAt >= REPEAT_MESSAGE_MS) ecs.event(service, message, time)
+    return []
+  }
+  const started: TaskState[] = []
+  for (let i = 0; i < n; i++)
+    started.push(
+      ecs.launchTask(service.cluster, td, time, {
+        group: `service:${service.name}`,
+        startedBy: deployment.id,
+        service,
+        deploymentId: deployment.id,
+        launchType: deployment.launchType
+      })
+    )
+  ecs.event(
+    service,
+    `(service ${service.name}) has started ${started.length} tasks: ${taskList(started)}.`,
+    time
+  )
+  deployment.updatedAt = time
+  return started
+}
+
+function stopTasks(ecs: Ecs, service: Service, tasks: TaskState[], time: number, reason: string): void {
+  if (tasks.length === 0) return
+  const lbs = (service.settings.loadBalancers as { targetGroupArn?: string }[] | undefined) ?? []
+  const running = tasks.filter(t => t.lastStatus === 'RUNNING')
+  for (const t of tasks) ecs.stopTask(t, 'ServiceSchedulerInitiated', reason, time)
+  if (running.length === 0) return
+  if (lbs.length > 0) {
+    ecs.event(
+      service,
+      `(service ${service.name}) has begun draining connections on ${running.length} tasks.`,
+      time
+    )
+    for (const lb of lbs)
+      if (lb.targetGroupArn)
+        ecs.event(
+          service,
+          `(service ${service.name}) deregistered ${running.length} targets in (target-group ${lb.targetGroupArn})`,
+          time
+        )
+  }
+  ecs.event(
+    service,
+    `(service ${service.name}) has stopped ${running.length} running tasks: ${taskList(running)}.`,
+    time
+  )
+}
+
+function percent(service: Service, key: 'maximumPercent' | 'minimumHealthyPercent'): number {
+  const value = service.deploymentConfiguration[key]
+  return typeof value === 'number' ? value : key === 'maximumPercent' ? 200 : 100
+}
+
+function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
+  const tasks = ecs.tasksOf(service)
+  countFailures(ecs, service, tasks, time)
+  const primary = service.deployments.find(d => d.status === 'PRIMARY')
+  if (!primary) return
+  const desired = service.status === 'ACTIVE' ? service.desiredCount : 0
+  primary.desiredCount = desired
+  const record = ecs.serviceDeployments.get(primary.serviceDeploymentArn)
+
+  // Circuit breaker.
+  const cb = ecs.circuitBreaker(service)
+  if (
+    cb.enable &&
+    primary.rolloutState === 'IN_PROGRESS' &&
+    primary.failedTasks >= failureThreshold(desired)
+  ) {
+    tripCircuitBreaker(ecs, service, primary, cb.rollback, time)
+    return
+  }
+
+  const olds = service.deployments.filter(d => d !== primary && d.status === 'ACTIVE')
+  for (const d of olds) d.desiredCount = 0
+  const maxTotal = Math.floor((desired * percent(service, 'maximumPercent')) / 100)
+  const minHealthy = Math.ceil((desired * percent(service, 'minimumHealthyPercent')) / 100)
+
+  // Old deployments: pending tasks go at once; running ones while enough healthy tasks remain.
+  const all = counts(tasks)
+  let healthy = all.running.length
+  const toStop: TaskState[] = []
+  for (const old of [...olds].reverse()) {
+    const c = counts(tasks, old)
+    toStop.push(...c.pending)
+    for (const t of c.running) {
+      if (healthy - 1 < minHealthy && !(desired === 0)) break
+      toStop.push(t)
+      healthy--
+    }
+  }
+  // Scale in the primary when it has more than wanted.
+  const mine = counts(tasks, primary)
+  let excess = mine.alive.length - desired
+  for (const t of [...mine.pending, ...mine.running]) {
+    if (excess <= 0) break
+    toStop.push(t)
+    excess--
+  }
+  if (toStop.length > 0) {
+    stopTasks(ecs, service, toStop, time, `Scaling activity initiated by (deployment ${primary.id})`)
+    service.steady = false
+  }
+
+  // Start primary tasks up to maximumPercent.
+  if (!primary.halted && service.status === 'ACTIVE') {
+    const alive = counts(tasks).alive.filter(t => !toStop.includes(t)).length
+    const room = Math.max(maxTotal, desired > 0 ? 1 : 0) - alive
+    const need = desired - mine.alive.length
+    const n = Math.min(room, need)
+    if (n > 0) {
+      launch(ecs, service, primary, n, time)
+      service.steady = false
+    }
+  }
+
+  // Drained deployments disappear.
+  const after = ecs.tasksOf(service)
+  for (const old of olds) {
+    if (after.some(t => t.deploymentId === old.id && t.lastStatus !== 'STOPPED')) continue
+    old.status = 'INACTIVE'
+    service.deployments = service.deployments.filter(d => d !== old)
+  }
+
+  // Completion and steady state.
+  const now = counts(after, primary)
+  const settled =
+    service.deployments.length === 1 && now.running.length === desired && now.pending.length === 0
+  if (settled && primary.rolloutState === 'IN_PROGRESS') {
+    primary.rolloutState = 'COMPLETED'
+    primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`
+    primary.updatedAt = time
+    ecs.event(service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`, time)
+    service.lastCompleted = {
+      deploymentId: primary.id,
+      taskDefinition: primary.taskDefinition,
+      serviceRevisionArn: primary.serviceRevisionArn
+    }
+    if (record) {
+      record.status = record.status === 'ROLLBACK_IN_PROGRESS' ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL'
+      record.finishedAt = time
+      record.updatedAt = time
+      if (record.circuitBreaker.status === 'MONITORING') record.circuitBreaker.status = 'MONITORING_COMPLETE'
+    }
+  }
+  if (settled && !service.steady) {
+    service.steady = true
+    ecs.event(service, `(service ${service.name}) has reached a steady state.`, time)
+  }
+}
+
+function tripCircuitBreaker(
+  ecs: Ecs,
+  service: Service,
+  primary: Deployment,
+  rollback: boolean,
+  time: number
+): void {
+  primary.rolloutState = 'FAILED'
+  primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.'
+  primary.updatedAt = time
+  service.steady = false
+  ecs.event(
+    service,
+    `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`,
+    time
+  )
+  const record = ecs.serviceDeployments.get(primary.serviceDeploymentArn)
+  if (record) {
+    record.circuitBreaker.status = 'TRIGGERED'
+    record.updatedAt = time
+  }
+  const previous = service.lastCompleted
+  if (rollback && previous && previous.taskDefinition !== primary.taskDefinition) {
+    if (record) {
+      record.status = 'ROLLBACK_IN_PROGRESS'
+      record.statusReason = 'ECS deployment circuit breaker: tasks failed to start.'
+      record.rollback = {
+        reason: 'ECS deployment circuit breaker: tasks failed to start.',
+        startedAt: time,
+        serviceRevisionArn: previous.serviceRevisionArn
+      }
+    }
+    if (record)
+      ecs.startDeployment(service, previous.taskDefinition, time, {
+        reason: 'rollback',
+        record,
+        from: previous.deploymentId
+      })
+    return
+  }
+  primary.halted = true
+  if (record) {
+    record.status = rollback ? 'ROLLBACK_FAILED' : 'STOPPED'
+    record.statusReason = 'ECS deployment circuit breaker: tasks failed to start.'
+    record.stoppedAt = time
+    record.finishedAt = time
+  }
+}
+
+/** CODE_DEPLOY services: each task set keeps ceil(desired × scale%) tasks; CodeDeploy moves the scales. */
+function scheduleTaskSets(ecs: Ecs, service: Service, time: number): void {
+  const tasks = ecs.tasksOf(service)
+  countFailures(ecs, service, tasks, time)
+  for (const d of service.deployments) {
+    const ts = d.taskSet
+    if (!ts) continue
+    const want = service.status === 'ACTIVE' ? Math.ceil((service.desiredCount * ts.scale) / 100) : 0
+    const c = counts(tasks, d)
+    if (c.alive.length > want) {
+      stopTasks(
+        ecs,
+        service,
+        [...c.pending, ...c.running].slice(0, c.alive.length - want),
+        time,
+        `Scaling activity initiated by (deployment ${d.id})`
+      )
+      service.steady = false
+    } else if (c.alive.length < want) {
+      launch(ecs, service, d, want - c.alive.length, time)
+      service.steady = false
+    }
+  }
+  const after = ecs.tasksOf(service)
+  const settled = service.deployments.every(d => {
+    const c = counts(after, d)
+    const want = Math.ceil((service.desiredCount * (d.taskSet?.scale ?? 0)) / 100)
+    return c.running.length === want && c.pending.length === 0
+  })
+  if (settled && service.deployments.length === 1 && !service.steady) {
+    service.steady = true
+    ecs.event(service, `(service ${service.name}) has reached a steady state.`, time)
+  }
+}
