@@ -8,6 +8,9 @@
 import { ActionError, closest } from '../../errors.js'
 import type { Node, Operand, Pipeline } from './ast.js'
 import { BUILTIN_NAMES } from './builtins.js'
+
+/** Throw from a template function for a wrong argument count or type: reported without `error calling`. */
+export { CallShapeError } from './builtins.js'
 import { Executor } from './exec.js'
 import { parseNodes } from './parser.js'
 import { LineIndex, TemplateSyntaxError } from './positions.js'

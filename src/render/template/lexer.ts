@@ -194,6 +194,13 @@ export function lex(source: string): Token[] {
         checkTerminator(source, i)
         continue
       }
+      if (c === '}') {
+        throw new TemplateSyntaxError(
+          'unclosed action',
+          actionStart,
+          'an action ends with }}; this one has a single }'
+        )
+      }
       const code = c.codePointAt(0)!
       throw new TemplateSyntaxError(
         `unrecognized character in action: U+${code.toString(16).toUpperCase().padStart(4, '0')} '${String.fromCodePoint(code)}'`,
