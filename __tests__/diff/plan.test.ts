@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- fixtures are loose JSON */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { planDiff, type PlanInput } from '../../src/diff/plan.js'

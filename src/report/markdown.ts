@@ -45,3 +45,26 @@ export function truncate(text: string, limit: number, notice: string): { text: s
   if (cut <= 0) cut = room
   return { text: `${text.slice(0, cut)}\n${notice}`, truncated: true }
 }
+
+/** UTF-8 size of a text: GitHub's step summary limit (1 MiB) counts bytes, not characters. */
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+/**
+ * Like `truncate`, but the limit is in UTF-8 bytes: cuts at a line boundary so the text plus `notice` fits.
+ */
+export function truncateBytes(
+  text: string,
+  limitBytes: number,
+  notice: string
+): { text: string; truncated: boolean } {
+  if (byteLength(text) <= limitBytes) return { text, truncated: false }
+  const room = Math.max(0, limitBytes - byteLength(notice) - 1)
+  // Characters take 1-4 bytes; start from a character count that surely fits, then grow line by line.
+  let end = Buffer.from(text, 'utf8').subarray(0, room).toString('utf8').length
+  while (end > 0 && byteLength(text.slice(0, end)) > room) end--
+  const cut = text.lastIndexOf('\n', end)
+  const at = cut > 0 ? cut : end
+  return { text: `${text.slice(0, at)}\n${notice}`, truncated: true }
+}

@@ -1,0 +1,168 @@
+/**
+ * `dry-run: true`: compare the rendered definitions with what runs, report the diff (log, outputs, job summary,
+ * PR comment) and write nothing to AWS. Reads: DescribeServices, DescribeTaskDefinition (with tags).
+ */
+import { relative } from 'node:path'
+import {
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  type Tag,
+  type TaskDefinition
+} from '@aws-sdk/client-ecs'
+import { Output } from '../contract.js'
+import { planDiff, type DiffPlan } from '../diff/plan.js'
+import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
+import { describeError } from '../errors.js'
+import { upsertStickyComment } from '../github/comments.js'
+import { commitUrl, runUrl } from '../github/context.js'
+import type { CommentMeta } from '../github/marker.js'
+import type { Project } from '../project.js'
+import { dryRunSummary, dryRunVerdict, planName } from '../report/dry-run.js'
+import { prCommentBody } from '../report/pr-comment.js'
+import type { CommandContext, CommandResult } from './types.js'
+
+export async function runDryRun(ctx: CommandContext, project: Project): Promise<CommandResult> {
+  const { config } = project
+  const ecs = await ctx.awsClients(config.region).ecs()
+  const live = await readLive(ecs, project)
+
+  const codeDeploy =
+    config.codedeploy !== undefined ||
+    live.service?.deploymentController?.type === 'CODE_DEPLOY' ||
+    project.serviceDefinition?.deploymentController?.type === 'CODE_DEPLOY'
+  const plan = planDiff({
+    cluster: config.cluster,
+    service: config.service,
+    config: shownPath(config.path),
+    local: {
+      taskDefinition: project.taskDefinition,
+      taskDefinitionPath: project.taskDefinitionPath,
+      // A service definition only means something with a service to apply it to.
+      serviceDefinition: config.service === undefined ? undefined : project.serviceDefinition,
+      serviceDefinitionPath: project.serviceDefinitionPath
+    },
+    live: {
+      service: live.service,
+      taskDefinition: live.taskDefinition,
+      taskDefinitionTags: live.taskDefinitionTags
+    },
+    ignoreTags: config.ignore.tags,
+    codeDeploy,
+    redact: ctx.inputs.redact
+  })
+
+  const verdict = dryRunVerdict(plan)
+  ctx.log.info(verdict)
+  if (plan.diff !== '')
+    await ctx.log.group('Diff (live → local)', () => Promise.resolve(ctx.log.info(plan.diff)))
+
+  await commentOnPullRequest(ctx, plan)
+
+  return {
+    status: 'dry-run',
+    outputs: {
+      [Output.Status]: 'dry-run',
+      [Output.HasChanges]: String(plan.hasChanges),
+      [Output.Diff]: plan.diff,
+      ...(live.service?.serviceArn ? { [Output.ServiceArn]: live.service.serviceArn } : {}),
+      ...(live.taskDefinition?.taskDefinitionArn && live.service
+        ? { [Output.TaskDefinitionArn]: live.taskDefinition.taskDefinitionArn }
+        : {})
+    },
+    summary: dryRunSummary(plan)
+  }
+}
+
+/**
+ * The live service and the task definition to compare with: the one the service runs, or (no service yet, or
+ * none in the config) the family's latest active revision, as ecspresso does.
+ */
+async function readLive(ecs: ECSClient, project: Project): Promise<LiveState> {
+  const { config } = project
+  let live: LiveState = {
+    service: undefined,
+    taskDefinition: undefined,
+    taskDefinitionTags: [],
+    serviceTags: []
+  }
+  if (config.service !== undefined) live = await describeLive(ecs, config.cluster, config.service)
+  const family = project.taskDefinition?.family
+  if (live.taskDefinition === undefined && family !== undefined) {
+    const latest = await latestRevision(ecs, family)
+    if (latest) live = { ...live, taskDefinition: latest.taskDefinition, taskDefinitionTags: latest.tags }
+  }
+  return live
+}
+
+async function latestRevision(
+  ecs: ECSClient,
+  family: string
+): Promise<{ taskDefinition: TaskDefinition; tags: Tag[] } | undefined> {
+  try {
+    const out = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] })
+    )
+    return out.taskDefinition ? { taskDefinition: out.taskDefinition, tags: out.tags ?? [] } : undefined
+  } catch (error) {
+    // A family never registered: everything is new.
+    if (awsErrorName(error) === 'ClientException') return undefined
+    throw error
+  }
+}
+
+async function commentOnPullRequest(ctx: CommandContext, plan: DiffPlan): Promise<void> {
+  const { inputs, github, log } = ctx
+  if (inputs.prComment === 'false') return
+  const isPullRequestEvent = github.eventName === 'pull_request' || github.eventName === 'pull_request_target'
+  if (inputs.prComment === 'auto' && !isPullRequestEvent) return
+  const number = github.pullRequest
+  const [owner, repo] = (github.repository ?? '').split('/')
+  if (number === undefined || !owner || !repo) {
+    if (inputs.prComment === 'true')
+      log.warning('pr-comment is true, but this run belongs to no pull request: no comment')
+    return
+  }
+  if (inputs.githubToken === undefined) {
+    log.warning('no github-token: the dry-run diff is not posted to the pull request')
+    return
+  }
+  const meta: CommentMeta = {
+    cluster: plan.cluster,
+    service: planName(plan),
+    config: plan.config,
+    sha: github.sha,
+    runId: github.runId
+  }
+  const body = prCommentBody(plan, meta, {
+    sha: github.sha,
+    commitUrl: commitUrl(github),
+    runUrl: runUrl(github)
+  })
+  try {
+    const result = await upsertStickyComment({
+      token: inputs.githubToken,
+      apiUrl: github.apiUrl,
+      pullRequest: { owner, repo, number },
+      meta,
+      body,
+      sleep: ms => ctx.clock.sleep(ms)
+    })
+    if (result.action === 'forbidden') {
+      log.warning(
+        `could not comment on pull request #${number} (${result.message}); the diff is in the job summary. ` +
+          'Give the job `permissions: pull-requests: write`; pull requests from forks get a read-only token.'
+      )
+    } else {
+      log.info(
+        `${result.action === 'created' ? 'Commented' : 'Updated the comment'} on pull request #${number}: ${result.url ?? ''}`
+      )
+    }
+  } catch (error) {
+    // The plan is the product; a comment that fails to post must not fail the step.
+    log.warning(`could not comment on pull request #${number}: ${describeError(error)}`)
+  }
+}
+
+function shownPath(absolute: string): string {
+  return relative(process.cwd(), absolute) || absolute
+}

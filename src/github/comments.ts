@@ -1,0 +1,133 @@
+/**
+ * One sticky comment per service on a pull request: found again by its marker and updated on every push, so
+ * a thread holds the current plan instead of a pile of stale ones.
+ */
+import { getOctokit } from '@actions/github'
+import { parseMarker, sameService, type CommentMeta } from './marker.js'
+
+export interface PullRequestRef {
+  readonly owner: string
+  readonly repo: string
+  readonly number: number
+}
+
+export interface StickyCommentOptions {
+  readonly token: string
+  /** The REST API root (GITHUB_API_URL), so GitHub Enterprise and tests work. */
+  readonly apiUrl: string
+  readonly pullRequest: PullRequestRef
+  readonly meta: CommentMeta
+  /** The whole body, starting with the marker line. */
+  readonly body: string
+  readonly sleep: (ms: number) => Promise<void>
+  /** Retries after rate limiting or server errors; default 3. */
+  readonly retries?: number | undefined
+}
+
+export type StickyCommentResult =
+  | { readonly action: 'created' | 'updated'; readonly id: number; readonly url: string | undefined }
+  /** Not allowed to comment (fork PRs, `pull-requests: read`): the caller warns and carries on. */
+  | { readonly action: 'forbidden'; readonly message: string }
+
+/** Longest wait we accept from a rate limit before giving up on the comment (the step should not stall). */
+const MAX_WAIT_MS = 60_000
+
+/** Creates the comment, or updates the one an earlier run left for the same service. */
+export async function upsertStickyComment(options: StickyCommentOptions): Promise<StickyCommentResult> {
+  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl })
+  const retries = options.retries ?? 3
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(requestOptions)
+      } catch (error) {
+        const wait = retryDelay(error, attempt)
+        if (attempt >= retries || wait === undefined) throw error
+        await options.sleep(wait)
+      }
+    }
+  })
+
+  const { owner, repo, number } = options.pullRequest
+  try {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: number,
+      per_page: 100
+    })
+    const existing = comments.find(comment => {
+      const meta = parseMarker(comment.body)
+      return meta !== undefined && sameService(meta, options.meta)
+    })
+    if (existing) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body: options.body
+      })
+      return { action: 'updated', id: data.id, url: data.html_url }
+    }
+    const { data } = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: number,
+      body: options.body
+    })
+    return { action: 'created', id: data.id, url: data.html_url }
+  } catch (error) {
+    if (isForbidden(error)) return { action: 'forbidden', message: errorMessage(error) }
+    throw error
+  }
+}
+
+interface HttpErrorLike {
+  readonly status?: number
+  readonly message?: string
+  readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>> }
+}
+
+function asHttpError(error: unknown): HttpErrorLike | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error
+    ? (error as HttpErrorLike)
+    : undefined
+}
+
+/**
+ * How long to wait before retrying, or undefined when retrying won't help. Secondary rate limits answer 403
+ * or 429 with `retry-after`; the primary one with `x-ratelimit-remaining: 0` and a reset time; 5xx are brief.
+ */
+export function retryDelay(error: unknown, attempt: number, now = Date.now()): number | undefined {
+  const http = asHttpError(error)
+  if (http?.status === undefined) return undefined
+  const headers = http.response?.headers ?? {}
+  if (http.status === 403 || http.status === 429) {
+    const retryAfter = Number(headers['retry-after'])
+    if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers['retry-after'] !== undefined) {
+      const ms = retryAfter * 1000
+      return ms <= MAX_WAIT_MS ? Math.max(ms, 1000) : undefined
+    }
+    if (String(headers['x-ratelimit-remaining']) === '0') {
+      const reset = Number(headers['x-ratelimit-reset']) * 1000
+      const ms = Number.isFinite(reset) ? reset - now : Infinity
+      return ms <= MAX_WAIT_MS ? Math.max(ms, 1000) : undefined
+    }
+    // GitHub's documented fallback for a secondary limit without headers: wait at least a minute.
+    if (/secondary rate limit|abuse/i.test(http.message ?? '')) return MAX_WAIT_MS
+    return undefined
+  }
+  if (http.status >= 500) return 1000 * 2 ** attempt
+  return undefined
+}
+
+function isForbidden(error: unknown): boolean {
+  const status = asHttpError(error)?.status
+  // 403 without rate-limit headers: the token may not write (read-only token, fork PR). 404 is what
+  // GitHub answers for a repository or PR the token cannot see.
+  return status === 403 || status === 404
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
