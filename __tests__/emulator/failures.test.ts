@@ -6,6 +6,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type Deployment,
   type ECSClient
 } from '@aws-sdk/client-ecs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -154,7 +155,7 @@ describe('deployment circuit breaker', () => {
     emulator.scenario.failTasks({ image: 'nginx:broken' }, { kind: 'cannot-pull' })
     const { oldArn, newArn } = await seedWeb(2, { enable: true, rollback: true })
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn }))
-    let seen: { status?: string; rolloutState?: string; taskDefinition?: string }[] | undefined
+    let seen: Deployment[] | undefined
     for (let i = 0; i < 300 && !seen; i++) {
       await emulator.clock.advance(1000)
       const s = await service()
