@@ -26,7 +26,7 @@ export function replaceBetween(text, name, body) {
   const from = text.indexOf(start)
   const to = text.indexOf(end)
   if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`)
-  return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`
+  return `${text.slice(0, from + start.length)}\n\n${body}\n\n${text.slice(to)}`
 }
 
 if (process.argv.includes('--write')) {
