@@ -1,0 +1,364 @@
+/**
+ * Follows one CodeDeploy ECS deployment: its status, lifecycle events, traffic shifted to the replacement
+ * task set, task set counts and the service's events, until it succeeds (or, with `wait-until: ready`, waits
+ * for rerouting), fails, or the timeout passes.
+ */
+import {
+  GetDeploymentCommand,
+  GetDeploymentTargetCommand,
+  StopDeploymentCommand,
+  type CodeDeployClient,
+  type DeploymentInfo,
+  type ECSTarget
+} from '@aws-sdk/client-codedeploy'
+import { DescribeServicesCommand, type ECSClient, type ServiceEvent } from '@aws-sdk/client-ecs'
+import type { Clock } from '../clock.js'
+import type { RollbackEvent } from '../contract.js'
+import { formatDuration } from '../duration.js'
+import { awsErrorName } from '../ecs/live.js'
+import { pollDelay } from '../ecs/watch.js'
+import type { Logger } from '../log.js'
+import { hookFunction, type AppSpecHook } from './appspec.js'
+import { isTerminal } from './in-progress.js'
+
+export type CodeDeployOutcome = 'succeeded' | 'ready' | 'failed' | 'rolled-back' | 'timed-out'
+
+export interface LifecycleEventState {
+  readonly name: string
+  readonly status: string
+  readonly startTime: Date | undefined
+  readonly endTime: Date | undefined
+  readonly errorCode: string | undefined
+  readonly message: string | undefined
+  readonly logTail: string | undefined
+  /** The hook's Lambda function: from the AppSpec, else CodeDeploy's scriptName. */
+  readonly hookFunction: string | undefined
+}
+
+export interface TaskSetState {
+  /** `Blue` (original) or `Green` (replacement). */
+  readonly label: string
+  readonly id: string
+  readonly status: string
+  readonly desired: number
+  readonly pending: number
+  readonly running: number
+  readonly trafficWeight: number
+}
+
+/** One change seen while watching; `at` in ms since the watch started. */
+export interface TimelineEntry {
+  readonly at: number
+  readonly kind: 'status' | 'lifecycle' | 'traffic' | 'tasks' | 'action'
+  readonly text: string
+}
+
+export interface CodeDeployWatchResult {
+  readonly outcome: CodeDeployOutcome
+  /** Said to a person: why it ended so. */
+  readonly reason: string
+  readonly deploymentId: string
+  /** CodeDeploy's last status (Succeeded, Ready, Failed, Stopped, InProgress…). */
+  readonly status: string | undefined
+  readonly lifecycleEvents: readonly LifecycleEventState[]
+  readonly taskSets: readonly TaskSetState[]
+  readonly timeline: readonly TimelineEntry[]
+  /** Service events that appeared while watching, oldest first. */
+  readonly serviceEvents: readonly ServiceEvent[]
+  /** The lifecycle event that failed, if one did. */
+  readonly failedEvent: LifecycleEventState | undefined
+  readonly error: { readonly code: string | undefined; readonly message: string | undefined } | undefined
+  readonly rollback:
+    { readonly deploymentId: string | undefined; readonly message: string | undefined } | undefined
+  /** Whether this watch sent StopDeployment (on timeout). */
+  readonly stopRequested: boolean
+  readonly durationMs: number
+}
+
+export interface CodeDeployWatchOptions {
+  readonly codedeploy: CodeDeployClient
+  readonly ecs: ECSClient
+  readonly clock: Clock
+  readonly log: Logger
+  readonly cluster: string
+  readonly service: string
+  readonly deploymentId: string
+  readonly timeoutMs: number
+  readonly waitUntil: 'succeeded' | 'ready'
+  /** The deployment's rollback events; DEPLOYMENT_STOP_ON_REQUEST makes a timeout stop and roll back. */
+  readonly rollbackEvents: readonly RollbackEvent[]
+  readonly hooks: readonly AppSpecHook[]
+  /** Fixed poll interval; otherwise 2 s first, growing to 10 s. */
+  readonly pollMs?: number | undefined
+  /** Event ids shown before (the live service's), so each event prints once. */
+  readonly seenEvents?: ReadonlySet<string> | undefined
+  /** How long to follow a stop requested on timeout before giving up on it. */
+  readonly stopGraceMs?: number | undefined
+}
+
+/** After a timeout's StopDeployment, follow the rollback at most this long. */
+const STOP_GRACE_MS = 5 * 60_000
+
+export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<CodeDeployWatchResult> {
+  const { codedeploy, ecs, clock, log } = options
+  const started = clock.now()
+  const deadline = started + options.timeoutMs
+  const at = () => clock.now() - started
+  const stamp = () => `[${formatDuration(at())}]`
+  const timeline: TimelineEntry[] = []
+  const serviceEvents: ServiceEvent[] = []
+  const seen = new Set(options.seenEvents ?? [])
+  const note = (kind: TimelineEntry['kind'], text: string) => {
+    timeline.push({ at: at(), kind, text })
+    log.info(`${stamp()} ${text}`)
+  }
+  const lifecycle = new Map<string, LifecycleEventState>()
+  let taskSets: TaskSetState[] = []
+  let info: DeploymentInfo | undefined
+  let status: string | undefined
+  let lastTraffic: string | undefined
+  let lastTasks: string | undefined
+  let readyNoted = false
+  let stopRequested = false
+  let poll = 0
+
+  const result = (outcome: CodeDeployOutcome, reason: string): CodeDeployWatchResult => {
+    const events = [...lifecycle.values()]
+    const rollback = info?.rollbackInfo
+    return {
+      outcome,
+      reason,
+      deploymentId: options.deploymentId,
+      status,
+      lifecycleEvents: events,
+      taskSets,
+      timeline,
+      serviceEvents,
+      failedEvent: events.find(e => e.status === 'Failed'),
+      error: info?.errorInformation
+        ? { code: info.errorInformation.code, message: info.errorInformation.message }
+        : undefined,
+      rollback:
+        rollback && (rollback.rollbackDeploymentId || rollback.rollbackMessage)
+          ? { deploymentId: rollback.rollbackDeploymentId, message: rollback.rollbackMessage }
+          : undefined,
+      stopRequested,
+      durationMs: at()
+    }
+  }
+
+  const observe = async (): Promise<void> => {
+    info = (await codedeploy.send(new GetDeploymentCommand({ deploymentId: options.deploymentId })))
+      .deploymentInfo
+    if (info?.status !== status) {
+      status = info?.status
+      note('status', `deployment ${options.deploymentId}: ${status ?? 'unknown'}${statusDetail(info)}`)
+    }
+    const target = await deploymentTarget(
+      codedeploy,
+      options.deploymentId,
+      `${options.cluster}:${options.service}`
+    )
+    if (target !== undefined) {
+      for (const event of target.lifecycleEvents ?? []) {
+        const name = event.lifecycleEventName ?? ''
+        const state: LifecycleEventState = {
+          name,
+          status: event.status ?? 'Unknown',
+          startTime: event.startTime,
+          endTime: event.endTime,
+          errorCode: event.diagnostics?.errorCode,
+          message: event.diagnostics?.message,
+          logTail: event.diagnostics?.logTail,
+          hookFunction: hookFunction(options.hooks, name) ?? (event.diagnostics?.scriptName || undefined)
+        }
+        const before = lifecycle.get(name)
+        lifecycle.set(name, state)
+        if (before?.status === state.status || (before === undefined && state.status === 'Pending')) continue
+        const hook = state.hookFunction === undefined ? '' : ` (hook ${state.hookFunction})`
+        const why = state.status === 'Failed' && state.message ? `: ${state.message}` : ''
+        note('lifecycle', `${name} ${state.status}${hook}${why}`)
+      }
+      taskSets = (target.taskSetsInfo ?? []).map(t => ({
+        label: t.taskSetLabel ?? '',
+        id: t.identifer ?? '',
+        status: t.status ?? '',
+        desired: t.desiredCount ?? 0,
+        pending: t.pendingCount ?? 0,
+        running: t.runningCount ?? 0,
+        trafficWeight: t.trafficWeight ?? 0
+      }))
+      const green = taskSets.find(t => t.label === 'Green')
+      if (green !== undefined) {
+        const traffic = `traffic to the replacement task set: ${formatWeight(green.trafficWeight)}%`
+        if (traffic !== lastTraffic) {
+          lastTraffic = traffic
+          note('traffic', traffic)
+        }
+      }
+      const tasks = taskSets
+        .map(
+          t =>
+            `${t.label === 'Green' ? 'replacement' : t.label === 'Blue' ? 'original' : t.label} ${t.status}: running ${t.running}, pending ${t.pending}, desired ${t.desired}`
+        )
+        .join('; ')
+      if (tasks !== '' && tasks !== lastTasks) {
+        lastTasks = tasks
+        note('tasks', tasks)
+      }
+    }
+    const described = await ecs.send(
+      new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] })
+    )
+    for (const event of [...(described.services?.[0]?.events ?? [])].reverse()) {
+      const key = eventKey(event)
+      if (seen.has(key)) continue
+      seen.add(key)
+      serviceEvents.push(event)
+      log.info(`${stamp()} event: ${event.message ?? ''}`)
+    }
+  }
+
+  const ended = (): CodeDeployWatchResult | undefined => {
+    if (status === 'Succeeded') return result('succeeded', 'the deployment succeeded')
+    if (status === 'Ready') {
+      if (options.waitUntil === 'ready') {
+        return result(
+          'ready',
+          'the replacement task set takes test traffic; the deployment waits for rerouting'
+        )
+      }
+      if (!readyNoted) {
+        readyNoted = true
+        log.info(
+          `${stamp()} the replacement takes test traffic; the deployment waits for rerouting (continue it in the CodeDeploy console or with aws deploy continue-deployment)`
+        )
+      }
+      return undefined
+    }
+    if (status === 'Failed' || status === 'Stopped') {
+      const rolledBack = wasRolledBack(info, options.rollbackEvents, stopRequested)
+      return result(
+        rolledBack ? 'rolled-back' : 'failed',
+        failureReason(info, [...lifecycle.values()], rolledBack)
+      )
+    }
+    return undefined
+  }
+
+  for (;;) {
+    const now = clock.now()
+    if (now >= deadline) break
+    await clock.sleep(Math.min(pollDelay(poll, options.pollMs), deadline - now))
+    poll++
+    await observe()
+    const verdict = ended()
+    if (verdict !== undefined) return verdict
+  }
+
+  const waited = formatDuration(options.timeoutMs)
+  if (!options.rollbackEvents.includes('DEPLOYMENT_STOP_ON_REQUEST')) {
+    return result(
+      'timed-out',
+      `the deployment did not finish within ${waited} (still ${status ?? 'active'}); it keeps running in CodeDeploy`
+    )
+  }
+  note('action', `timed out after ${waited}; stopping deployment ${options.deploymentId} with rollback`)
+  const stop = await codedeploy.send(
+    new StopDeploymentCommand({ deploymentId: options.deploymentId, autoRollbackEnabled: true })
+  )
+  stopRequested = true
+  if (stop.statusMessage) log.info(`StopDeployment: ${stop.status ?? ''} (${stop.statusMessage})`)
+  const graceEnd = clock.now() + (options.stopGraceMs ?? STOP_GRACE_MS)
+  for (let grace = 0; clock.now() < graceEnd; grace++) {
+    await clock.sleep(Math.min(pollDelay(grace, options.pollMs), Math.max(0, graceEnd - clock.now())))
+    await observe()
+    if (isTerminal(status)) break
+  }
+  if (status === 'Stopped' || status === 'Failed') {
+    return result(
+      'rolled-back',
+      `the deployment did not finish within ${waited}; it was stopped and rolled back`
+    )
+  }
+  if (status === 'Succeeded') return result('succeeded', 'the deployment succeeded as it was being stopped')
+  return result(
+    'timed-out',
+    `the deployment did not finish within ${waited}; a stop with rollback was requested but it is still ${status ?? 'active'}`
+  )
+}
+
+async function deploymentTarget(
+  codedeploy: CodeDeployClient,
+  deploymentId: string,
+  targetId: string
+): Promise<ECSTarget | undefined> {
+  try {
+    const out = await codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId }))
+    return out.deploymentTarget?.ecsTarget
+  } catch (error) {
+    // Before the deployment starts there is no target yet.
+    const name = awsErrorName(error)
+    if (name === 'DeploymentTargetDoesNotExistException' || name === 'DeploymentNotStartedException')
+      return undefined
+    throw error
+  }
+}
+
+function statusDetail(info: DeploymentInfo | undefined): string {
+  const overview = info?.deploymentStatusMessages?.filter(m => m !== '')
+  return overview?.length ? ` (${overview.join('; ')})` : ''
+}
+
+function formatWeight(weight: number): string {
+  return Number.isInteger(weight) ? String(weight) : weight.toFixed(1)
+}
+
+export function eventKey(event: ServiceEvent): string {
+  return event.id ?? `${event.createdAt?.getTime() ?? ''}${event.message ?? ''}`
+}
+
+/**
+ * Did CodeDeploy roll the deployment back? It says so in rollbackInfo; otherwise, the deployment's own
+ * automatic rollback on the event that ended it counts.
+ */
+export function wasRolledBack(
+  info: DeploymentInfo | undefined,
+  requested: readonly RollbackEvent[],
+  stopRequested: boolean
+): boolean {
+  if (info?.rollbackInfo?.rollbackDeploymentId || info?.rollbackInfo?.rollbackMessage) return true
+  const auto = info?.autoRollbackConfiguration
+  const events: readonly string[] = auto?.enabled ? (auto.events ?? []) : requested
+  if (info?.status === 'Failed') return events.includes('DEPLOYMENT_FAILURE')
+  if (info?.status === 'Stopped') return stopRequested && events.includes('DEPLOYMENT_STOP_ON_REQUEST')
+  return false
+}
+
+/** Why a deployment failed: the failing lifecycle event and its hook, else CodeDeploy's error information. */
+export function failureReason(
+  info: DeploymentInfo | undefined,
+  events: readonly LifecycleEventState[],
+  rolledBack: boolean
+): string {
+  const failed = events.find(e => e.status === 'Failed')
+  const parts: string[] = []
+  if (failed !== undefined) {
+    const hook = failed.hookFunction === undefined ? '' : ` (hook ${failed.hookFunction})`
+    parts.push(`lifecycle event ${failed.name}${hook} failed${failed.message ? `: ${failed.message}` : ''}`)
+  }
+  const error = info?.errorInformation
+  if (error?.message && !parts.some(p => p.includes(error.message!))) {
+    parts.push(`${error.code ? `${error.code}: ` : ''}${error.message}`)
+  }
+  if (parts.length === 0) parts.push(`the deployment is ${info?.status ?? 'over'}`)
+  if (rolledBack) {
+    const rollback = info?.rollbackInfo
+    parts.push(
+      rollback?.rollbackDeploymentId
+        ? `rolled back by deployment ${rollback.rollbackDeploymentId}`
+        : (rollback?.rollbackMessage ?? 'CodeDeploy rolled back to the original task set')
+    )
+  }
+  return parts.join('; ')
+}
