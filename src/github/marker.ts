@@ -25,7 +25,7 @@ export function formatMarker(meta: CommentMeta): string {
     ...(meta.sha === undefined ? {} : { sha: meta.sha }),
     ...(meta.runId === undefined ? {} : { runId: meta.runId })
   })
-    .replace(/-/g, '\\u002d')
+    .replace(/--/g, '-\\u002d')
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
   return `${MARKER_PREFIX} ${json} -->`

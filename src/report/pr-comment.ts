@@ -30,9 +30,10 @@ export function prCommentBody(
     `**${escapeHtml(dryRunVerdict(plan))}**`,
     ''
   ]
-  if (plan.hasChanges) head.push(...imageLines(plan), '')
-  else head.push('Live matches the local definitions at this commit: a deploy would change nothing.', '')
-  const foot = ['', footer(meta, links)]
+  if (!plan.hasChanges)
+    head.push('Live matches the local definitions at this commit: a deploy would change nothing.', '')
+  head.push(...imageLines(plan), '')
+  const foot = [footer(meta, links)]
   if (!plan.hasChanges) return [...head, ...foot].join('\n')
 
   const where = links.runUrl ? `[the run](${links.runUrl})` : 'the run'
@@ -41,7 +42,7 @@ export function prCommentBody(
   const fixed = [...head, ...foot].join('\n').length + 200
   const room = Math.max(1000, limit - fixed)
   // The comment limit counts characters; a byte budget of the same size never lets more characters through.
-  const body = [...head, diffDetails(plan.diff, room, notice, true), ...foot].join('\n')
+  const body = [...head, diffDetails(plan.diff, room, notice, true), '', ...foot].join('\n')
   return body.length <= limit ? body : body.slice(0, limit)
 }
 
