@@ -57,17 +57,14 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     options.log.warning(`${formatWhere(where)}${message}`, where)
 
   const config = await loadConfig({ path: options.configPath, env: options.env, functions: builtins, warn })
-  let functions: FunctionMap = builtins
-  if (config.plugins.length > 0) {
-    const makeClients = options.awsClients
-    let clients: AwsClients | undefined
-    const lazyClients = (): AwsClients => {
-      if (!makeClients)
-        throw new ActionError('template plugins need AWS access, which this command does not have')
-      return (clients ??= makeClients(config.region))
-    }
-    functions = { ...builtins, ...pluginFunctions(config.plugins, lazyClients, sink, config.path) }
+  // ssm and secretsmanager work without a plugins entry, as in ecspresso; clients are made on first use.
+  const makeClients = options.awsClients
+  let clients: AwsClients | undefined
+  const lazyClients = (): AwsClients => {
+    if (!makeClients) throw new ActionError('template plugins need AWS access, which this command does not have')
+    return (clients ??= makeClients(config.region))
   }
+  const functions: FunctionMap = { ...builtins, ...pluginFunctions(config.plugins, lazyClients, sink, config.path) }
 
   const show = (absolute: string): string => relative(process.cwd(), absolute) || absolute
   const taskDefinitionPath = config.taskDefinition === undefined ? undefined : show(config.taskDefinition)

@@ -65,7 +65,7 @@ describe('bad input: one clear error, non-zero exit', () => {
 
   it('YAML syntax error in the config', async () => {
     const error = expectOneError(await runAction({ inputs: { command: 'render', config: bad('yaml-syntax') } }))
-    expect(error).toMatch(/yaml-syntax\/ecspresso\.yml:4:\d+: YAML syntax error/)
+    expect(error).toMatch(/yaml-syntax\/ecspresso\.yml:3:\d+: YAML syntax error/)
   })
 
   it('template syntax error names file, line and column', async () => {
@@ -90,7 +90,7 @@ describe('bad input: one clear error, non-zero exit', () => {
 
   it('JSON syntax error after rendering shows the rendered line and the template line', async () => {
     const error = expectOneError(await runAction({ inputs: { command: 'render', config: bad('json-syntax') } }))
-    expect(error).toMatch(/json-syntax\/td\.json:11:\d+: JSON syntax error after rendering, at rendered line 9 \(from template line 11\)/)
+    expect(error).toMatch(/json-syntax\/td\.json:12:5: JSON syntax error after rendering, at rendered line 10 \(from template line 12\)/)
   })
 
   it('unknown definition key close to a real one is a typo with a suggestion', async () => {
