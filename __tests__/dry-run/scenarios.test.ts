@@ -175,6 +175,28 @@ describe.each(backends)('dry run against $name', ({ start }) => {
     expect(result.outputs.diff).not.toContain('desiredCount')
   })
 
+  it('ignores the target group of a CodeDeploy service, which swaps on every deployment', async () => {
+    const tg = (color: string) =>
+      `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/app-${color}/0123456789abcdef`
+    const lb = (color: string) => [{ targetGroupArn: tg(color), containerName: 'web', containerPort: 8080 }]
+    const target = await live(liveTaskDefinition(), {
+      ...liveServiceParams(backend.network),
+      deploymentController: { type: 'CODE_DEPLOY' },
+      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      loadBalancers: lb('blue')
+    })
+    const local = edit(target, (_td, sv) => {
+      sv.deploymentController = { type: 'CODE_DEPLOY' }
+      sv.loadBalancers = lb('green')
+      delete sv.deploymentConfiguration
+    })
+    const result = await dryRun(local)
+    expect(result.outputs.diff).toBe('')
+    expect(result.outputs['has-changes']).toBe('false')
+    const moved = await dryRun(edit(local, (_td, sv) => (sv.loadBalancers[0].containerPort = 9090)))
+    expect(moved.outputs.diff).toContain('+      "containerPort": 9090')
+  })
+
   it('shows a service that does not exist yet as all added', async () => {
     const target = await live(liveTaskDefinition(), null)
     const result = await dryRun(target)
