@@ -176,14 +176,28 @@ function launch(ecs: Ecs, service: Service, deployment: Deployment, n: number, t
     )
   ecs.event(
     service,
-    `(service ${service.name}) has started ${started.length} tasks: ${taskList(started)}.`,
+    `${who(service, deployment)} has started ${started.length} tasks: ${taskList(started)}.`,
     time
   )
   deployment.updatedAt = time
   return started
 }
 
-function stopTasks(ecs: Ecs, service: Service, tasks: TaskState[], time: number, reason: string): void {
+/** How ECS names the actor in an event: `(service x)`, or `(service x, taskSet ecs-svc/…)` for task sets. */
+function who(service: Service, deployment?: Deployment): string {
+  return deployment?.taskSet
+    ? `(service ${service.name}, taskSet ${deployment.id})`
+    : `(service ${service.name})`
+}
+
+function stopTasks(
+  ecs: Ecs,
+  service: Service,
+  tasks: TaskState[],
+  time: number,
+  reason: string,
+  deployment?: Deployment
+): void {
   if (tasks.length === 0) return
   const lbs = (service.settings.loadBalancers as { targetGroupArn?: string }[] | undefined) ?? []
   const running = tasks.filter(t => t.lastStatus === 'RUNNING')
@@ -192,7 +206,7 @@ function stopTasks(ecs: Ecs, service: Service, tasks: TaskState[], time: number,
   if (lbs.length > 0) {
     ecs.event(
       service,
-      `(service ${service.name}) has begun draining connections on ${running.length} tasks.`,
+      `${who(service, deployment)} has begun draining connections on ${running.length} tasks.`,
       time
     )
     for (const lb of lbs)
@@ -205,7 +219,7 @@ function stopTasks(ecs: Ecs, service: Service, tasks: TaskState[], time: number,
   }
   ecs.event(
     service,
-    `(service ${service.name}) has stopped ${running.length} running tasks: ${taskList(running)}.`,
+    `${who(service, deployment)} has stopped ${running.length} running tasks: ${taskList(running)}.`,
     time
   )
 }
@@ -377,7 +391,8 @@ function scheduleTaskSets(ecs: Ecs, service: Service, time: number): void {
         service,
         [...c.pending, ...c.running].slice(0, c.alive.length - want),
         time,
-        `Scaling activity initiated by (deployment ${d.id})`
+        `Scaling activity initiated by (deployment ${d.id})`,
+        d
       )
       service.steady = false
     } else if (c.alive.length < want) {
