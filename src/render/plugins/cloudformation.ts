@@ -1,9 +1,4 @@
-import {
-  DescribeStacksCommand,
-  paginateListExports,
-  type CloudFormationClient,
-  type Output
-} from '@aws-sdk/client-cloudformation'
+import type { CloudFormationClient, Output } from '@aws-sdk/client-cloudformation'
 import type { FunctionMap } from '../template/index.js'
 import { awsMessage, memoize, stringArg } from './memo.js'
 
@@ -11,6 +6,7 @@ import { awsMessage, memoize, stringArg } from './memo.js'
 export function cloudFormationFunctions(client: () => Promise<CloudFormationClient>): FunctionMap {
   const outputs = memoize(async (stack: string): Promise<Output[]> => {
     try {
+      const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation')
       const out = await (await client()).send(new DescribeStacksCommand({ StackName: stack }))
       const found = out.Stacks?.[0]
       if (!found) throw new Error(`no such stack: ${stack}`)
@@ -22,6 +18,7 @@ export function cloudFormationFunctions(client: () => Promise<CloudFormationClie
   const exports = memoize(async (): Promise<Map<string, string>> => {
     const all = new Map<string, string>()
     try {
+      const { paginateListExports } = await import('@aws-sdk/client-cloudformation')
       for await (const page of paginateListExports({ client: await client() }, {})) {
         for (const e of page.Exports ?? []) if (e.Name !== undefined) all.set(e.Name, e.Value ?? '')
       }

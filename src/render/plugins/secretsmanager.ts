@@ -1,4 +1,4 @@
-import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { sprintf } from '../template/format.js'
 import type { FunctionMap } from '../template/index.js'
 import { awsMessage, memoize, stringArg } from './memo.js'
@@ -7,6 +7,7 @@ import { awsMessage, memoize, stringArg } from './memo.js'
 export function secretsManagerFunctions(client: () => Promise<SecretsManagerClient>): FunctionMap {
   const arn = memoize(async (id: string): Promise<string> => {
     try {
+      const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager')
       const out = await (await client()).send(new DescribeSecretCommand({ SecretId: id }))
       return out.ARN ?? ''
     } catch (error) {

@@ -1,4 +1,4 @@
-import { GetParameterCommand, type GetParameterCommandOutput, type SSMClient } from '@aws-sdk/client-ssm'
+import type { GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm'
 import type { SecretSink } from '../functions.js'
 import { isInt } from '../template/format.js'
 import type { FunctionMap } from '../template/index.js'
@@ -11,6 +11,7 @@ import { awsMessage, memoize, stringArg } from './memo.js'
 export function ssmFunctions(client: () => Promise<SSMClient>, secrets: SecretSink): FunctionMap {
   const get = memoize(async (name: string): Promise<GetParameterCommandOutput> => {
     try {
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm')
       return await (await client()).send(new GetParameterCommand({ Name: name, WithDecryption: true }))
     } catch (error) {
       throw new Error(`failed to get parameter ${name}: ${awsMessage(error)}`, { cause: error })

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { jsonEscape } from '../functions.js'
 import { sprintf } from '../template/format.js'
 import type { FunctionMap } from '../template/index.js'
@@ -121,6 +121,7 @@ export function tfstateFunctions(
         )
       } else if (location.url?.startsWith('s3://')) {
         const url = new URL(location.url)
+        const { GetObjectCommand } = await import('@aws-sdk/client-s3')
         const out = await (
           await s3()
         ).send(new GetObjectCommand({ Bucket: url.host, Key: url.pathname.slice(1) }))
