@@ -21,8 +21,6 @@ import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '.
 import type { CommandContext, CommandResult } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
-/** Test-only: a fixed poll interval in ms (read here, at the edge, never in domain code). */
-export const POLL_ENV = 'ECS_DEPLOY_ACTION_POLL_MS'
 
 /**
  * `command: deploy` for services with the ECS (rolling) deployment controller: plan read-only, register the
@@ -70,7 +68,7 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
 
   const deployId = makeDeployId(ctx)
   const timeoutMs = inputs.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const pollMs = parsePoll(ctx.env[POLL_ENV])
+  const pollMs = ctx.pollIntervalMs
   const previous = live.service?.taskDefinition
 
   // Apply and watch: from here on, failures are reported with what already happened.
@@ -167,7 +165,8 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
                 taskDefinitionArn: primary.taskDefinition!,
                 timeoutMs,
                 pollMs,
-                seenEvents
+                seenEvents,
+                ecsRollback: true
               })
             )
             if (rollbackWatch.outcome !== 'succeeded')
@@ -265,10 +264,4 @@ function makeDeployId(ctx: CommandContext): string {
 
 function clientToken(deployId: string, cluster: string, service: string): string {
   return createHash('sha256').update(`${deployId}/${cluster}/${service}`).digest('hex').slice(0, 32)
-}
-
-function parsePoll(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === '') return undefined
-  const ms = Number(text)
-  return Number.isFinite(ms) && ms >= 0 ? ms : undefined
 }

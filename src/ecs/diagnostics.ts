@@ -74,7 +74,7 @@ export function newestEvents(events: readonly ServiceEvent[] | undefined, count 
 export function describeStoppedTask(task: StoppedTask): string {
   const id = task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1)
   const containers = task.containers
-    .filter(c => c.exitCode !== undefined || c.reason !== undefined)
+    .filter(c => c.exitCode !== undefined || (c.reason !== undefined && c.reason !== task.stoppedReason))
     .map(
       c =>
         `${c.name}: ${c.exitCode === undefined ? '' : `exit ${c.exitCode}`}${c.reason ? `${c.exitCode === undefined ? '' : ', '}${c.reason}` : ''}`

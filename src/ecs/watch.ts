@@ -1,6 +1,7 @@
 import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
   type Deployment,
   type ECSClient,
   type Service,
@@ -12,6 +13,7 @@ import { formatDuration } from '../duration.js'
 import type { Logger } from '../log.js'
 import { describeStoppedTask, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
 import { awsErrorName } from './live.js'
+import { isThrottling } from './once.js'
 import { shortTaskDefinition } from './task-definition.js'
 
 /** How a watched deployment ended. */
@@ -75,8 +77,8 @@ export interface WatchOptions {
   readonly pollMs?: number | undefined
   /** Event ids already shown (or from before the deploy), so each event prints once. */
   readonly seenEvents?: Set<string> | undefined
-  /** Label used in log lines: `deploy` or `rollback`. */
-  readonly label?: string | undefined
+  /** Following ECS's own circuit-breaker rollback: ROLLBACK_* statuses are its progress, not a failure. */
+  readonly ecsRollback?: boolean | undefined
 }
 
 /** Poll delays: first check within 2 s, then slower, never slower than every 10 s. */
@@ -88,6 +90,16 @@ export function pollDelay(poll: number, fixed: number | undefined): number {
 
 const TERMINAL_FAILURE = new Set(['STOPPED', 'STOP_REQUESTED', 'ROLLBACK_FAILED'])
 const ROLLING_BACK = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL'])
+/** Consecutive failed reads tolerated while watching. */
+const MAX_READ_ERRORS = 5
+
+/** Throttling, 5xx or a network error: worth another poll. */
+function isTransient(error: unknown): boolean {
+  if (isThrottling(error)) return true
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+  return status === undefined || status >= 500
+}
+
 /** Describe stopped tasks while watching at most this often (they cost two calls). */
 const STOPPED_TASKS_EVERY_MS = 60_000
 
@@ -114,6 +126,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   let lastStoppedCheck = -Infinity
   let service: Service | undefined
   let poll = 0
+  let readErrors = 0
 
   const result = (outcome: WatchOutcome, reason: string): WatchResult => ({
     outcome,
@@ -128,8 +141,21 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   })
 
   const describeServiceDeployment = async (): Promise<ServiceDeployment | undefined> => {
-    if (!serviceDeploymentsAllowed || serviceDeploymentArn === undefined) return undefined
+    if (!serviceDeploymentsAllowed) return undefined
     try {
+      if (serviceDeploymentArn === undefined) {
+        // DescribeServices names it as currentServiceDeployment; where it does not, the newest listed is ours.
+        count('ListServiceDeployments')
+        const listed = await ecs.send(
+          new ListServiceDeploymentsCommand({
+            cluster: options.cluster,
+            service: options.service,
+            maxResults: 1
+          })
+        )
+        serviceDeploymentArn = listed.serviceDeployments?.[0]?.serviceDeploymentArn
+        if (serviceDeploymentArn === undefined) return undefined
+      }
       count('DescribeServiceDeployments')
       const out = await ecs.send(
         new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
@@ -144,7 +170,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       ) {
         serviceDeploymentsAllowed = false
         log.info(
-          `DescribeServiceDeployments is not allowed (${name}); following the deployment through DescribeServices`
+          `service deployments cannot be read (${name}); following the deployment through DescribeServices`
         )
         return undefined
       }
@@ -174,9 +200,18 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     poll++
 
     count('DescribeServices')
-    const out = await ecs.send(
-      new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] })
-    )
+    let out
+    try {
+      out = await ecs.send(
+        new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] })
+      )
+      readErrors = 0
+    } catch (error) {
+      // A read that failed after the SDK's retries: skip this poll, unless AWS keeps failing.
+      if (!isTransient(error) || ++readErrors > MAX_READ_ERRORS) throw error
+      log.info(`${elapsed()} DescribeServices failed (${awsErrorName(error) ?? 'error'}); trying again`)
+      continue
+    }
     service = out.services?.[0]
     if (service === undefined || service.status === 'INACTIVE') {
       return result('failed', `service ${options.service} disappeared while deploying`)
@@ -218,6 +253,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       deployments,
       options.taskDefinitionArn,
       poll === 1,
+      options.ecsRollback === true,
       describeServiceDeployment
     )
     if (verdict !== undefined) {
@@ -254,11 +290,17 @@ async function judge(
   deployments: readonly Deployment[],
   target: string,
   first: boolean,
+  ecsRollback: boolean,
   describeServiceDeployment: () => Promise<ServiceDeployment | undefined>
 ): Promise<Verdict | undefined> {
   const looksOver = ours === undefined || ours.rolloutState === 'COMPLETED' || ours.rolloutState === 'FAILED'
   const sd = first || looksOver ? await describeServiceDeployment() : undefined
-  if (sd?.status !== undefined) {
+  if (ecsRollback) {
+    if (sd?.status === 'ROLLBACK_SUCCESSFUL')
+      return { outcome: 'succeeded', reason: 'the rollback completed' }
+    if (sd?.status === 'ROLLBACK_FAILED')
+      return { outcome: 'failed', reason: sd.statusReason ?? 'the rollback failed' }
+  } else if (sd?.status !== undefined) {
     if (ROLLING_BACK.has(sd.status)) {
       return { outcome: 'rolled-back-by-ecs', reason: rollbackReason(ours, sd.statusReason) }
     }
