@@ -11,7 +11,21 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand
 } from '@aws-sdk/client-ecs'
+import {
+  ApplicationAutoScalingClient,
+  RegisterScalableTargetCommand
+} from '@aws-sdk/client-application-auto-scaling'
 import { startEmulator } from '../../test/emulator/index.js'
+
+function scalableTarget(cluster: string, service: string, min: number, max: number) {
+  return {
+    ServiceNamespace: 'ecs',
+    ResourceId: `service/${cluster}/${service}`,
+    ScalableDimension: 'ecs:service:DesiredCount',
+    MinCapacity: min,
+    MaxCapacity: max
+  }
+}
 
 export interface Backend {
   readonly name: string
@@ -22,6 +36,8 @@ export interface Backend {
   /** Registers a task definition; returns its ARN. */
   registerTaskDefinition(td: any): Promise<string>
   createService(params: any): Promise<void>
+  /** An Application Auto Scaling target on a service's desired count. */
+  scaleService(cluster: string, service: string, min: number, max: number): Promise<void>
   /** ECS operations called since the last `clearLog`, e.g. `DescribeServices`. */
   operations(): string[]
   clearLog(): void
@@ -43,6 +59,10 @@ export async function emulatorBackend(): Promise<Backend> {
     createCluster: name => Promise.resolve(void emulator.createCluster(name)),
     registerTaskDefinition: td => Promise.resolve(emulator.seedTaskDefinition(td)),
     createService: params => Promise.resolve(void emulator.seedService(params)),
+    scaleService: (cluster, service, min, max) =>
+      Promise.resolve(
+        emulator.autoscaling.registerScalableTarget(scalableTarget(cluster, service, min, max))
+      ),
     operations: () => emulator.requests.filter(r => r.service === 'ecs').map(r => r.operation),
     clearLog: () => emulator.clearLog(),
     close: () => emulator.close()
@@ -89,6 +109,15 @@ export async function motoBackend(motoEndpoint: string, close: () => Promise<voi
       return out.taskDefinition!.taskDefinitionArn!
     },
     createService: async params => void (await ecs.send(new CreateServiceCommand(params))),
+    scaleService: async (cluster, service, min, max) => {
+      const scaling = new ApplicationAutoScalingClient({
+        region: 'us-east-1',
+        endpoint: motoEndpoint,
+        maxAttempts: 1
+      })
+      await scaling.send(new RegisterScalableTargetCommand(scalableTarget(cluster, service, min, max) as any))
+      scaling.destroy()
+    },
     operations: () => [...log],
     clearLog: () => void (log.length = 0),
     close: async () => {

@@ -197,6 +197,33 @@ describe.each(backends)('dry run against $name', ({ start }) => {
     expect(moved.outputs.diff).toContain('+      "containerPort": 9090')
   })
 
+  it('does not compare desiredCount when auto scaling owns it, unless a deploy would move it into range', async () => {
+    const target = await live()
+    await backend.scaleService(target.config.cluster, 'app', 2, 10)
+    backend.clearLog()
+    const result = await dryRun(edit(target, (_td, sv) => (sv.desiredCount = 8)))
+    expect(result.outputs['has-changes']).toBe('false')
+    expect(result.log.some(line => line.includes('auto scaling (min 2, max 10) owns it'))).toBe(true)
+
+    await backend.scaleService(target.config.cluster, 'app', 5, 10)
+    backend.clearLog()
+    const clamped = await dryRun(target)
+    expect(clamped.outputs.diff).toContain('-  "desiredCount": 3,')
+    expect(clamped.outputs.diff).toContain('+  "desiredCount": 5,')
+  })
+
+  it('leaves service fields the file omits alone (a deploy does not send them)', async () => {
+    const target = await live(liveTaskDefinition(), {
+      ...liveServiceParams(backend.network),
+      propagateTags: 'TASK_DEFINITION'
+    })
+    const omitted = edit(target, (_td, sv) => delete sv.propagateTags)
+    expect((await dryRun(omitted)).outputs['has-changes']).toBe('false')
+    const result = await dryRun(target)
+    expect(result.outputs.diff).toContain('-  "propagateTags": "TASK_DEFINITION",')
+    expect(result.outputs.diff).toContain('+  "propagateTags": "SERVICE",')
+  })
+
   it('shows a service that does not exist yet as all added', async () => {
     const target = await live(liveTaskDefinition(), null)
     const result = await dryRun(target)

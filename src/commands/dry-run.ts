@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-ecs'
 import { Output } from '../contract.js'
 import { planDiff, type DiffPlan } from '../diff/plan.js'
+import { readScalableRange } from '../ecs/autoscaling.js'
 import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
+import { planDesiredCount } from '../ecs/service-input.js'
 import { describeError } from '../errors.js'
 import { upsertStickyComment } from '../github/comments.js'
 import { commitUrl, runUrl } from '../github/context.js'
@@ -25,6 +27,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
   const { config } = project
   const ecs = await ctx.awsClients(config.region).ecs()
   const live = await readLive(ecs, project)
+  const serviceDefinition = await serviceAsDeployed(ctx, project, live)
 
   const codeDeploy =
     config.codedeploy !== undefined ||
@@ -38,7 +41,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
       taskDefinition: project.taskDefinition,
       taskDefinitionPath: project.taskDefinitionPath,
       // A service definition only means something with a service to apply it to.
-      serviceDefinition: config.service === undefined ? undefined : project.serviceDefinition,
+      serviceDefinition,
       serviceDefinitionPath: project.serviceDefinitionPath
     },
     live: {
@@ -71,6 +74,29 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
     },
     summary: dryRunSummary(plan)
   }
+}
+
+/**
+ * The service definition as a deploy would apply it: the desired count a deploy would send (none when auto
+ * scaling owns it or the file leaves it out, so it is not compared). A service definition only means
+ * something with a service to apply it to.
+ */
+async function serviceAsDeployed(ctx: CommandContext, project: Project, live: LiveState) {
+  const { config, serviceDefinition } = project
+  if (config.service === undefined || serviceDefinition === undefined) return undefined
+  if (live.service === undefined) return serviceDefinition
+  const scaling = await ctx.awsClients(config.region).autoScaling()
+  const range = await readScalableRange(scaling, config.cluster, config.service, ctx.log)
+  const desired = planDesiredCount(serviceDefinition, live.service, range)
+  if (desired.reason === 'auto-scaling' && serviceDefinition.desiredCount != null) {
+    ctx.log.info(
+      `desiredCount: auto scaling (min ${range?.min ?? '?'}, max ${range?.max ?? '?'}) owns it, so the file's ` +
+        `${serviceDefinition.desiredCount} is not applied` +
+        (desired.send === undefined ? '' : `; a deploy moves it into the range: ${desired.send}`)
+    )
+  }
+  const { desiredCount: _omitted, ...rest } = serviceDefinition
+  return desired.send === undefined ? rest : { ...rest, desiredCount: desired.send }
 }
 
 /**

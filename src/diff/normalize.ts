@@ -62,12 +62,6 @@ const SERVICE_SKIPPED_KEYS = [
   'resourceManagementType'
 ]
 
-/**
- * Service keys compared even when the file leaves them out, because a deploy sets them (ecspresso sends
- * these on every update) or the API always reports a default for them.
- */
-const SERVICE_ALWAYS_COMPARED = ['deploymentConfiguration', 'enableECSManagedTags', 'enableExecuteCommand']
-
 /** A task definition, local or described, as JSON ready to diff. */
 export function normalizeTaskDefinition(input: unknown, options: NormalizeOptions = {}): JsonObject {
   const td = asObject(toJson(input)) ?? {}
@@ -167,8 +161,9 @@ function setTags(target: JsonObject, ignore: readonly string[] | undefined): voi
 
 /**
  * A service definition file and a described service, both normalized. Keys the file leaves out are not
- * compared (a deploy leaves them alone; e.g. `desiredCount` left to auto scaling), except those a deploy
- * always sets. `live` undefined means the service does not exist yet.
+ * compared: a deploy sends only what the file sets and leaves the rest alone (e.g. `desiredCount` left to
+ * auto scaling). Defaults are filled on both sides, so a key set to its default equals an unset one.
+ * `live` undefined means the service does not exist yet.
  */
 export function normalizeServicePair(
   local: unknown,
@@ -187,8 +182,7 @@ export function normalizeServicePair(
     const fromDeployment = asObject(primary)?.[key]
     if (liveJson[key] === undefined && fromDeployment !== undefined) liveJson[key] = fromDeployment
   }
-  const compared = new Set([...Object.keys(localJson), ...SERVICE_ALWAYS_COMPARED])
-  if (traits.fargate) compared.add('platformVersion')
+  const compared = new Set(Object.keys(localJson))
   const picked: JsonObject = {}
   for (const key of compared) if (liveJson[key] !== undefined) picked[key] = liveJson[key]
   return {
