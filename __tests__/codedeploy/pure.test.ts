@@ -231,7 +231,7 @@ describe('outcome of a finished deployment', () => {
   const failed: DeploymentInfo = {
     status: 'Failed',
     errorInformation: {
-      code: 'HOOK_FAILED',
+      code: 'HOOK_EXECUTION_FAILURE',
       message: 'The deployment failed because a lifecycle hook failed.'
     },
     rollbackInfo: { rollbackMessage: 'Automatic rollback: the deployment failed' },
@@ -265,7 +265,7 @@ describe('outcome of a finished deployment', () => {
     )
     expect(reason).toBe(
       'lifecycle event AfterAllowTestTraffic (hook smoke-test) failed: smoke test returned 500; ' +
-        'HOOK_FAILED: The deployment failed because a lifecycle hook failed.; Automatic rollback: the deployment failed'
+        'HOOK_EXECUTION_FAILURE: The deployment failed because a lifecycle hook failed.; Automatic rollback: the deployment failed'
     )
   })
 })

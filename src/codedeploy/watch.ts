@@ -5,7 +5,7 @@
  */
 import {
   GetDeploymentCommand,
-  GetDeploymentTargetCommand,
+  BatchGetDeploymentTargetsCommand,
   StopDeploymentCommand,
   type CodeDeployClient,
   type DeploymentInfo,
@@ -294,8 +294,10 @@ async function deploymentTarget(
   targetId: string
 ): Promise<ECSTarget | undefined> {
   try {
-    const out = await codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId }))
-    return out.deploymentTarget?.ecsTarget
+    const out = await codedeploy.send(
+      new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: [targetId] })
+    )
+    return out.deploymentTargets?.[0]?.ecsTarget
   } catch (error) {
     // Before the deployment starts there is no target yet.
     const name = awsErrorName(error)
@@ -306,8 +308,8 @@ async function deploymentTarget(
 }
 
 function statusDetail(info: DeploymentInfo | undefined): string {
-  const overview = info?.deploymentStatusMessages?.filter(m => m !== '')
-  return overview?.length ? ` (${overview.join('; ')})` : ''
+  const latest = info?.deploymentStatusMessages?.filter(m => m !== '').at(-1)
+  return latest === undefined ? '' : ` (${latest})`
 }
 
 function formatWeight(weight: number): string {
