@@ -421,3 +421,72 @@ describe('service changes CodeDeploy cannot apply', () => {
     expect(w.emulator.describeService(CLUSTER, SERVICE).desiredCount).toBe(3)
   })
 })
+
+describe('creating the deployment exactly once', () => {
+  it('after an ambiguous 5xx on CreateDeployment, finds the deployment it made instead of making another', async () => {
+    const w = await setUp()
+    w.emulator.faults.add({
+      kind: 'server-error',
+      service: 'codedeploy',
+      operation: 'CreateDeployment',
+      count: 1,
+      when: 'after'
+    })
+    const { result } = await deploy(w)
+    expect(result.status).toBe('succeeded')
+    expect(w.emulator.calls('CreateDeployment')).toHaveLength(1)
+    expect(operations(w)).toContain('BatchGetDeployments')
+    const [listed] = w.emulator
+      .calls('ListDeployments')
+      .filter(r => (r.params as Json).createTimeRange !== undefined)
+    expect(listed!.params).toMatchObject({ applicationName: APP, deploymentGroupName: GROUP })
+  })
+
+  it('treats a deployment started between the check and the create as in progress', async () => {
+    const w = await setUp()
+    w.emulator.faults.add({
+      kind: 'error',
+      service: 'codedeploy',
+      operation: 'CreateDeployment',
+      count: 1,
+      errorType: 'DeploymentLimitExceededException',
+      message: `The Deployment Group '${GROUP}' already has an active Deployment 'd-RACE12345'`
+    })
+    const error = await deploy(w).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as ActionError).message).toContain(
+      `deployment d-RACE12345 of CodeDeploy deployment group ${APP}/${GROUP}`
+    )
+  })
+})
+
+describe('without waiting', () => {
+  it('creates the deployment and returns its id and link', async () => {
+    const w = await setUp()
+    const { result } = await deploy(w, {}, { wait: false })
+    expect(result.status).toBe('succeeded')
+    expect(result.summary).toContain('Blue/green deployment created (not waited for)')
+    expect(result.outputs['codedeploy-deployment-id']).toMatch(/^d-/)
+    expect(result.outputs['console-url']).toContain(result.outputs['codedeploy-deployment-id'])
+    expect(operations(w)).not.toContain('BatchGetDeploymentTargets')
+  })
+})
+
+describe('job summary', () => {
+  it('shows the group, the failing hook, lifecycle events, the timeline and the AppSpec', async () => {
+    const w = await setUp({
+      groups: [{ deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' }]
+    })
+    w.emulator.codedeploy.failHook('AfterAllowTraffic', { message: 'final check failed' })
+    const { result } = await deploy(
+      w,
+      {
+        config:
+          'appspec:\n  Hooks:\n    - AfterAllowTestTraffic: web-smoke-test\n    - AfterAllowTraffic: web-final'
+      },
+      { rollbackEvents: ['DEPLOYMENT_FAILURE'] }
+    )
+    expect(result.status).toBe('rolled-back')
+    await expect(result.summary).toMatchFileSnapshot('__snapshots__/summary-hook-failure.md')
+  })
+})

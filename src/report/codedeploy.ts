@@ -70,7 +70,10 @@ const SUMMARY_LIMIT = 200_000
 
 export function codedeploySummary(report: CodeDeployReport): string {
   const lines: string[] = []
-  const headline = HEADLINE[report.status] ?? `Blue/green deployment: ${report.status}`
+  const headline =
+    report.watch === undefined && report.failure === undefined
+      ? '🚀 Blue/green deployment created (not waited for)'
+      : (HEADLINE[report.status] ?? `Blue/green deployment: ${report.status}`)
   lines.push(`## ${headline}: ${escapeHtml(report.service)}`, '')
   if (report.failure !== undefined) lines.push(`> ${escapeHtml(report.failure).replace(/\n/g, '\n> ')}`, '')
 
