@@ -436,9 +436,7 @@ describe('creating the deployment exactly once', () => {
     expect(result.status).toBe('succeeded')
     expect(w.emulator.calls('CreateDeployment')).toHaveLength(1)
     expect(operations(w)).toContain('BatchGetDeployments')
-    const [listed] = w.emulator
-      .calls('ListDeployments')
-      .filter(r => (r.params as Json).createTimeRange !== undefined)
+    const [listed] = w.emulator.calls('ListDeployments').filter(r => r.params.createTimeRange !== undefined)
     expect(listed!.params).toMatchObject({ applicationName: APP, deploymentGroupName: GROUP })
   })
 
