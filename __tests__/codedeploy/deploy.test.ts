@@ -488,3 +488,27 @@ describe('job summary', () => {
     await expect(result.summary).toMatchFileSnapshot('__snapshots__/summary-hook-failure.md')
   })
 })
+
+describe('edge cases', () => {
+  it('says how to avoid listing when discovery is denied', async () => {
+    const w = await setUp()
+    w.emulator.faults.add({
+      kind: 'error',
+      service: 'codedeploy',
+      operation: 'ListApplications',
+      errorType: 'AccessDeniedException'
+    })
+    const error = await deploy(w).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as ActionError).message).toContain('finding the CodeDeploy deployment group was denied')
+    expect((error as ActionError).hint).toContain('codedeploy: application_name, deployment_group_name')
+    expect(w.emulator.writes()).toEqual([])
+  })
+
+  it('with wait-until ready on a group that reroutes at once, warns and waits until it succeeds', async () => {
+    const w = await setUp()
+    const { result, log } = await deploy(w, {}, { waitUntil: 'ready' })
+    expect(result.status).toBe('succeeded')
+    expect(log.lines.some(l => l.startsWith('warning: wait-until is ready, but deployment group'))).toBe(true)
+  })
+})
