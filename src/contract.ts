@@ -37,7 +37,17 @@ export type OutputName = (typeof Output)[keyof typeof Output]
 export const Commands = ['deploy', 'render'] as const
 export type Command = (typeof Commands)[number]
 
-export const RollbackEvents = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] as const
+export const RollbackEvents = [
+  'DEPLOYMENT_FAILURE',
+  'DEPLOYMENT_STOP_ON_ALARM',
+  'DEPLOYMENT_STOP_ON_REQUEST'
+] as const
 export type RollbackEvent = (typeof RollbackEvents)[number]
 
 export type Status = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'ready' | 'dry-run' | 'rendered'
+
+/**
+ * Tag key this action puts on every task definition it registers (value: the run's deploy id), so a retried
+ * registration whose first reply was lost is found instead of registered twice. Diffs ignore it.
+ */
+export const DEPLOY_ID_TAG = 'ecs-deploy-action:deploy-id'

@@ -56,7 +56,9 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     if (value === undefined) return fallback
     if (['true', 'True', 'TRUE'].includes(value)) return true
     if (['false', 'False', 'FALSE'].includes(value)) return false
-    errors.push(new ActionError(`'${value}' is not a boolean`, { where: { input: name }, hint: 'use true or false' }))
+    errors.push(
+      new ActionError(`'${value}' is not a boolean`, { where: { input: name }, hint: 'use true or false' })
+    )
     return fallback
   }
 
@@ -104,6 +106,15 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     )
   }
 
+  if (inputs.skipTaskDefinition && inputs.images.length > 0) {
+    errors.push(
+      new ActionError('images cannot apply with skip-task-definition: no task definition is registered', {
+        where: { input: Input.Images },
+        hint: 'remove images, or set skip-task-definition: false to register a revision with the new images'
+      })
+    )
+  }
+
   if (errors.length > 0) throw new ActionErrors(errors)
   return inputs
 }
@@ -133,7 +144,9 @@ function parseImages(text: string | undefined, errors: ActionError[]): ImageOver
       continue
     }
     if (seen.has(container)) {
-      errors.push(new ActionError(`container '${container}' is named twice`, { where: { input: Input.Images } }))
+      errors.push(
+        new ActionError(`container '${container}' is named twice`, { where: { input: Input.Images } })
+      )
       continue
     }
     seen.add(container)

@@ -33,6 +33,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       env: ctx.env,
       images: inputs.images,
       awsClients: ctx.awsClients,
+      skipTaskDefinition: inputs.command === 'deploy' && inputs.skipTaskDefinition,
       log: ctx.log
     })
     // Each command's modules (and the AWS SDK clients they use) load only when that command runs.

@@ -36,6 +36,8 @@ export interface LoadProjectOptions {
   readonly images?: readonly ImageOverride[]
   /** AWS clients for template plugins (ssm, secretsmanager, tfstate, cloudformation); made only if used. */
   readonly awsClients?: ((region: string) => AwsClients) | undefined
+  /** Deploying the service's current revision: the task definition file is not rendered, as in ecspresso. */
+  readonly skipTaskDefinition?: boolean
   readonly log: Logger
 }
 
@@ -61,21 +63,26 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const makeClients = options.awsClients
   let clients: AwsClients | undefined
   const lazyClients = (): AwsClients => {
-    if (!makeClients) throw new ActionError('template plugins need AWS access, which this command does not have')
+    if (!makeClients)
+      throw new ActionError('template plugins need AWS access, which this command does not have')
     return (clients ??= makeClients(config.region))
   }
-  const functions: FunctionMap = { ...builtins, ...pluginFunctions(config.plugins, lazyClients, sink, config.path) }
+  const functions: FunctionMap = {
+    ...builtins,
+    ...pluginFunctions(config.plugins, lazyClients, sink, config.path)
+  }
 
   const show = (absolute: string): string => relative(process.cwd(), absolute) || absolute
-  const taskDefinitionPath = config.taskDefinition === undefined ? undefined : show(config.taskDefinition)
+  const taskDefinitionFile = options.skipTaskDefinition ? undefined : config.taskDefinition
+  const taskDefinitionPath = taskDefinitionFile === undefined ? undefined : show(taskDefinitionFile)
   const serviceDefinitionPath =
     config.serviceDefinition === undefined ? undefined : show(config.serviceDefinition)
 
   // Both files render before either is validated, so one run reports template errors in both.
   const [task, service] = await Promise.all([
-    config.taskDefinition === undefined
+    taskDefinitionFile === undefined
       ? undefined
-      : renderDefinition(config.taskDefinition, taskDefinitionPath!, functions),
+      : renderDefinition(taskDefinitionFile, taskDefinitionPath!, functions),
     config.serviceDefinition === undefined
       ? undefined
       : renderDefinition(config.serviceDefinition, serviceDefinitionPath!, functions)

@@ -7,7 +7,8 @@ import { repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
 const bad = (name: string) => `__tests__/fixtures/bad/${name}/ecspresso.yml`
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build')
+  if (!existsSync(join(repoRoot, 'dist', 'index.js')))
+    throw new Error('dist/index.js is missing: run npm run build')
 })
 
 /** One clear error: exactly one `::error::` annotation and a non-zero exit. */
@@ -32,7 +33,10 @@ describe('command: render, run as the runner runs dist/index.js', () => {
     expect(task.family).toBe('web')
     expect(task.containerDefinitions[0].image).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1.2.3')
     expect(task.containerDefinitions[0].environment).toContainEqual({ name: 'APP_ENV', value: 'staging' })
-    expect(task.containerDefinitions[0].environment).toContainEqual({ name: 'GREETING', value: 'hello, "world"' })
+    expect(task.containerDefinitions[0].environment).toContainEqual({
+      name: 'GREETING',
+      value: 'hello, "world"'
+    })
     expect(service.desiredCount).toBe(2)
     expect(run.summary).toContain('## Rendered web')
     expect(run.summary).toContain('web:v1.2.3')
@@ -58,25 +62,34 @@ describe('command: render, run as the runner runs dist/index.js', () => {
 
 describe('bad input: one clear error, non-zero exit', () => {
   it('missing config file', async () => {
-    const error = expectOneError(await runAction({ inputs: { command: 'render', config: 'nope/ecspresso.yml' } }))
+    const error = expectOneError(
+      await runAction({ inputs: { command: 'render', config: 'nope/ecspresso.yml' } })
+    )
     expect(error).toContain("input 'config': config file not found")
     expect(error).toContain('hint:')
   })
 
   it('YAML syntax error in the config', async () => {
-    const error = expectOneError(await runAction({ inputs: { command: 'render', config: bad('yaml-syntax') } }))
+    const error = expectOneError(
+      await runAction({ inputs: { command: 'render', config: bad('yaml-syntax') } })
+    )
     expect(error).toMatch(/yaml-syntax\/ecspresso\.yml:3:\d+: YAML syntax error/)
   })
 
   it('template syntax error names file, line and column', async () => {
     const error = expectOneError(
-      await runAction({ inputs: { command: 'render', config: bad('template-syntax') }, env: { IMAGE_TAG: 'v1' } })
+      await runAction({
+        inputs: { command: 'render', config: bad('template-syntax') },
+        env: { IMAGE_TAG: 'v1' }
+      })
     )
     expect(error).toMatch(/template-syntax\/td\.json:6:\d+: /)
   })
 
   it('unknown function names it and suggests the right one', async () => {
-    const error = expectOneError(await runAction({ inputs: { command: 'render', config: bad('unknown-function') } }))
+    const error = expectOneError(
+      await runAction({ inputs: { command: 'render', config: bad('unknown-function') } })
+    )
     expect(error).toMatch(/unknown-function\/td\.json:6:\d+: .*must_envv/)
     expect(error).toContain('must_env')
   })
@@ -89,12 +102,18 @@ describe('bad input: one clear error, non-zero exit', () => {
   })
 
   it('JSON syntax error after rendering shows the rendered line and the template line', async () => {
-    const error = expectOneError(await runAction({ inputs: { command: 'render', config: bad('json-syntax') } }))
-    expect(error).toMatch(/json-syntax\/td\.json:12:5: JSON syntax error after rendering, at rendered line 10 \(from template line 12\)/)
+    const error = expectOneError(
+      await runAction({ inputs: { command: 'render', config: bad('json-syntax') } })
+    )
+    expect(error).toMatch(
+      /json-syntax\/td\.json:12:5: JSON syntax error after rendering, at rendered line 10 \(from template line 12\)/
+    )
   })
 
   it('unknown definition key close to a real one is a typo with a suggestion', async () => {
-    const error = expectOneError(await runAction({ inputs: { command: 'render', config: bad('unknown-key') } }))
+    const error = expectOneError(
+      await runAction({ inputs: { command: 'render', config: bad('unknown-key') } })
+    )
     expect(error).toMatch(/unknown-key\/td\.json:8:\d+: /)
     expect(error).toContain('memoryReservaton')
     expect(error).toContain('memoryReservation')
@@ -103,7 +122,12 @@ describe('bad input: one clear error, non-zero exit', () => {
   it('images naming no container', async () => {
     const error = expectOneError(
       await runAction({
-        inputs: { command: 'render', config: 'examples/rolling/ecspresso.yml', 'image-tag': 'v1', images: 'api=x:1' }
+        inputs: {
+          command: 'render',
+          config: 'examples/rolling/ecspresso.yml',
+          'image-tag': 'v1',
+          images: 'api=x:1'
+        }
       })
     )
     expect(error).toContain("input 'images': images names 'api', which is not a container")

@@ -4,6 +4,7 @@
  * file omits are filled on both sides, and lists whose order means nothing are sorted. The rules follow
  * ecspresso's diff (sortTaskDefinition, ServiceDefinitionForDiff).
  */
+import { DEPLOY_ID_TAG } from '../contract.js'
 import {
   asArray,
   asObject,
@@ -154,7 +155,10 @@ export function taskSize(value: Json, kind: 'cpu' | 'memory'): Json {
 function setTags(target: JsonObject, ignore: readonly string[] | undefined): void {
   const list = asArray(target.tags)
   if (list === undefined) return
-  const kept = list.filter(tag => !(ignore ?? []).includes(field(tag, 'key')))
+  // The deploy-id tag differs on every registration by design; it is not a change anyone made.
+  const kept = list.filter(
+    tag => field(tag, 'key') !== DEPLOY_ID_TAG && !(ignore ?? []).includes(field(tag, 'key'))
+  )
   sortBy(kept, item => field(item, 'key'))
   target.tags = kept
 }

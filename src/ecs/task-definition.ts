@@ -12,13 +12,14 @@ import { ActionError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { awsErrorName, type LiveState } from './live.js'
 import { applyOnce, noBlindRetry } from './once.js'
+import { DEPLOY_ID_TAG } from '../contract.js'
 
 /**
  * Tag put on every task definition this action registers, valued with the run's deploy id. After an
  * ambiguous RegisterTaskDefinition failure it tells whether the registration happened, so a run never
  * registers twice. Diffs ignore it.
  */
-export const DEPLOY_ID_TAG = 'ecs-deploy-action:deploy-id'
+export { DEPLOY_ID_TAG }
 
 export interface ResolvedTaskDefinition {
   readonly arn: string
