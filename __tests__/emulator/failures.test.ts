@@ -1,10 +1,12 @@
 import {
   DescribeServicesCommand,
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   DescribeTasksCommand,
   ListServiceDeploymentsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
   UpdateServiceCommand,
   type Deployment,
   type ECSClient
@@ -181,5 +183,83 @@ describe('deployment circuit breaker', () => {
     expect(failed).toBeGreaterThanOrEqual(3)
     await emulator.clock.advance(5 * 60_000)
     expect((await service()).deployments![0]!.failedTasks).toBe(failed)
+  })
+})
+
+describe('more ECS behaviour', () => {
+  it('tasks failing ELB health checks are replaced, with the health-check event and stop reason', async () => {
+    emulator.scenario.failTasks(
+      { image: 'nginx:broken' },
+      { kind: 'unhealthy', afterSeconds: 30 },
+      { times: 1 }
+    )
+    const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123'
+    const oldArn = emulator.seedTaskDefinition(webTaskDefinition('nginx:1.26'))
+    emulator.seedService({
+      cluster: 'prod',
+      serviceName: 'web',
+      taskDefinition: oldArn,
+      desiredCount: 1,
+      loadBalancers: [{ targetGroupArn: tg, containerName: 'app', containerPort: 80 }]
+    })
+    const newArn = emulator.seedTaskDefinition(webTaskDefinition('nginx:broken'))
+    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn }))
+    await emulator.clock.advance(5 * 60_000)
+    const [failed] = (await stoppedTasks()).filter(t => t.taskDefinitionArn === newArn)
+    expect(failed!.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${tg})`)
+    const s = await service()
+    const messages = s.events!.map(e => e.message!)
+    expect(
+      messages.some(m => m.startsWith('(service web) (task ') && m.includes('failed ELB health checks'))
+    ).toBe(true)
+    expect(messages).toContain('(service web) has begun draining connections on 1 tasks.')
+    expect(s.deployments![0]!.rolloutState).toBe('COMPLETED')
+  })
+
+  it('refuses a sixth concurrent deployment without changing the service', async () => {
+    emulator.scenario.taskStopSeconds(3600)
+    const { newArn } = await seedWeb(1)
+    for (let i = 0; i < 4; i++) {
+      await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', forceNewDeployment: true }))
+      await emulator.clock.advance(20_000)
+    }
+    expect((await service()).deployments).toHaveLength(5)
+    await expect(
+      ecs.send(
+        new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn, desiredCount: 4 })
+      )
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: '5 active deployments exist, unable to create new deployment.'
+    })
+    expect((await service()).desiredCount).toBe(1)
+  })
+
+  it('StopServiceDeployment rolls back to the last successful revision; revisions are described', async () => {
+    const { oldArn, newArn } = await seedWeb(2)
+    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn }))
+    const [current] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })))
+      .serviceDeployments!
+    await emulator.clock.advance(5000)
+    await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current!.serviceDeploymentArn! }))
+    await emulator.clock.advance(5 * 60_000)
+    const s = await service()
+    expect(s.taskDefinition).toBe(oldArn)
+    expect(s.deployments).toHaveLength(1)
+    const [detail] = (
+      await ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [current!.serviceDeploymentArn!] })
+      )
+    ).serviceDeployments!
+    expect(detail!.status).toBe('ROLLBACK_SUCCESSFUL')
+    const revisions = await ecs.send(
+      new DescribeServiceRevisionsCommand({
+        serviceRevisionArns: [detail!.targetServiceRevision!.arn!, detail!.rollback!.serviceRevisionArn!]
+      })
+    )
+    expect(revisions.serviceRevisions!.map(r => r.taskDefinition)).toEqual([newArn, oldArn])
+    await expect(
+      ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current!.serviceDeploymentArn! }))
+    ).rejects.toMatchObject({ name: 'ConflictException' })
   })
 })

@@ -170,6 +170,19 @@ describe('fault injection', () => {
     ecs = undefined
   })
 
+  it('access denied names the IAM action, is not retried, and changes nothing', async () => {
+    const { emulator, ecs, newArn } = await setup()
+    emulator.faults.add({ kind: 'access-denied', operation: 'UpdateService' })
+    await expect(
+      ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn }))
+    ).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('is not authorized to perform: ecs:UpdateService') as unknown
+    })
+    expect(emulator.calls('UpdateService')).toHaveLength(1)
+    expect(emulator.describeService('prod', 'web').deployments).toHaveLength(1)
+  })
+
   it('delays hold the request in real time', async () => {
     const { emulator, ecs } = await setup()
     emulator.faults.add({ kind: 'delay', operation: 'DescribeClusters', delayMs: 150, count: 1 })

@@ -358,6 +358,8 @@ export class Ecs {
         redeploy = true
       }
     }
+    // Validate everything first: a refused call changes nothing.
+    const settings: [string, unknown][] = []
     for (const k of SERVICE_SETTINGS) {
       if (params[k] === undefined) continue
       const key = k === 'role' ? 'roleArn' : k
@@ -369,23 +371,24 @@ export class Ecs {
           )
         redeploy = true
       }
-      service.settings[key] = clone(params[k])
+      settings.push([key, clone(params[k])])
     }
-    if (params.deploymentConfiguration !== undefined)
-      service.deploymentConfiguration = this.deploymentConfiguration(
-        asObject(params.deploymentConfiguration, 'deploymentConfiguration'),
-        service.deploymentConfiguration
-      )
+    const dc = asObject(params.deploymentConfiguration, 'deploymentConfiguration')
     const desired = asNumber(params.desiredCount, 'desiredCount')
-    if (desired !== undefined) {
-      if (desired < 0) throw invalidParameter('Desired count must be 0 or more.')
-      if (desired !== service.desiredCount) service.steady = false
-      service.desiredCount = desired
-    }
+    if (desired !== undefined && desired < 0) throw invalidParameter('Desired count must be 0 or more.')
     if (redeploy && codeDeploy)
       throw invalidParameter(
         'Unable to force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
       )
+    if (redeploy && service.deployments.length >= 5)
+      throw invalidParameter('5 active deployments exist, unable to create new deployment.')
+    for (const [key, value] of settings) service.settings[key] = value
+    if (dc !== undefined)
+      service.deploymentConfiguration = this.deploymentConfiguration(dc, service.deploymentConfiguration)
+    if (desired !== undefined) {
+      if (desired !== service.desiredCount) service.steady = false
+      service.desiredCount = desired
+    }
     if (redeploy) this.startDeployment(service, taskDefinition, now, { reason: 'update' })
     return service
   }

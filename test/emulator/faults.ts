@@ -10,6 +10,8 @@ export type FaultKind =
   | 'delay'
   /** Destroys the connection without a reply. */
   | 'drop'
+  /** AccessDeniedException (400) naming the IAM action, worded like AWS. */
+  | 'access-denied'
   /** Any AWS error: `errorType`, `message`, `status` (e.g. AccessDeniedException 400). */
   | 'error'
 

@@ -92,7 +92,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     now: () => clock.now(),
     sync: () => clock.sync(),
-    requestId: () => world.rng.uuid()
+    requestId: () => world.rng.uuid(),
+    accountId
   })
 
   const seedService = (o: SeedServiceOptions): string => {

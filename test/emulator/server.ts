@@ -43,6 +43,7 @@ export interface ServerOptions {
   /** Brings the simulation up to now before a request is served. */
   sync(): void
   requestId(): string
+  accountId: string
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -72,8 +73,23 @@ function reply(
   res.end(text)
 }
 
-function faultError(rule: FaultRule): AwsError {
+const IAM_PREFIX: Record<string, string> = {
+  ecs: 'ecs',
+  codedeploy: 'codedeploy',
+  autoscaling: 'application-autoscaling'
+}
+
+function faultError(rule: FaultRule, service: string, operation: string, accountId: string): AwsError {
   switch (rule.kind) {
+    case 'access-denied': {
+      const action = `${IAM_PREFIX[service] ?? service}:${operation}`
+      return new AwsError(
+        rule.errorType ?? 'AccessDeniedException',
+        rule.message ??
+          `User: arn:aws:sts::${accountId}:assumed-role/github-actions/deploy is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`,
+        rule.status ?? 400
+      )
+    }
     case 'throttle':
       return new AwsError(
         rule.errorType ?? 'ThrottlingException',
@@ -160,7 +176,7 @@ export async function startServer(options: ServerOptions): Promise<{ server: Ser
         req.socket.destroy()
         return
       }
-      const error = faultError(fault)
+      const error = faultError(fault, table.service, operation, options.accountId)
       reply(res, error.status, { __type: error.type, message: error.message }, requestId, error.type)
       return
     }
@@ -178,7 +194,7 @@ export async function startServer(options: ServerOptions): Promise<{ server: Ser
         req.socket.destroy()
         return
       }
-      const error = faultError(fault)
+      const error = faultError(fault, table.service, operation, options.accountId)
       reply(res, error.status, { __type: error.type, message: error.message }, requestId, error.type)
       return
     }
