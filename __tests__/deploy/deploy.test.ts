@@ -298,10 +298,10 @@ describe('deploy: unreliable AWS', () => {
 })
 
 describe('deploy: nothing written on bad input', () => {
-  it('refuses a CodeDeploy service before any write', async () => {
+  it('stops a CodeDeploy service without a deployment group before registering anything', async () => {
     seedWeb({ deploymentController: { type: 'CODE_DEPLOY' } })
     const { ctx } = context(emulator)
-    await expect(runDeploy(ctx, project({}))).rejects.toThrow(/CodeDeploy services are handled by/)
+    await expect(runDeploy(ctx, project({}))).rejects.toThrow(/deployment group|load balancer/i)
     expect(emulator.writes()).toEqual([])
   })
 

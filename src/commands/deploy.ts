@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 
+import type { AwsClients } from '../aws/clients.js'
 import type { Status } from '../contract.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
-import { describeLive } from '../ecs/live.js'
+import { describeLive, type LiveState } from '../ecs/live.js'
 import { createService, rollbackService, updateService, type Applied } from '../ecs/rolling.js'
 import { planDesiredCount, type DesiredCountPlan, type ServiceDefinition } from '../ecs/service-input.js'
 import { pickStrategy } from '../ecs/strategy.js'
@@ -47,7 +48,11 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
 
   // Plan: read-only. Any error here means nothing was written.
   const live = await readOnly(() => describeLive(ecs, cluster, serviceName))
-  pickStrategy(live.service, project.serviceDefinition)
+  const strategy = pickStrategy(live.service, project.serviceDefinition)
+  // A new CODE_DEPLOY service is created like any other (CreateService starts its first task set).
+  if (strategy === 'codedeploy' && live.service !== undefined) {
+    return deployBlueGreen(ctx, project, live, clients)
+  }
   if (live.service === undefined && project.serviceDefinition === undefined) {
     throw new ActionError(
       `service ${serviceName} does not exist in cluster ${cluster}, and the config names no service_definition to create it`,
@@ -247,6 +252,35 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
 }
 
 /** Runs a read; an AWS error becomes an ActionError naming the operation and the missing permission. */
+/**
+ * A CODE_DEPLOY service: the deployment group and the AppSpec are found and checked read-only first, so a
+ * config problem stops the run before the task definition is registered; then CodeDeploy takes over.
+ */
+async function deployBlueGreen(
+  ctx: CommandContext,
+  project: Project,
+  live: LiveState,
+  clients: AwsClients
+): Promise<CommandResult> {
+  const { planCodeDeploy, deployWithCodeDeploy } = await import('../codedeploy/index.js')
+  const planned = `arn:aws:ecs:${clients.region}:000000000000:task-definition/${project.taskDefinition?.family ?? 'planned'}:0`
+  await readOnly(() => planCodeDeploy({ ctx, project, live, taskDefinitionArn: planned, clients }))
+  const ecs = annotateErrors(await clients.ecs())
+  const resolved = await resolveTaskDefinition({
+    ecs,
+    clock: ctx.clock,
+    log: ctx.log,
+    live,
+    definition: project.taskDefinition,
+    skip: ctx.inputs.skipTaskDefinition,
+    latest: ctx.inputs.latestTaskDefinition,
+    deployId: makeDeployId(ctx),
+    definitionPath: project.taskDefinitionPath
+  })
+  ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
+  return deployWithCodeDeploy({ ctx, project, live, taskDefinitionArn: resolved.arn, clients })
+}
+
 async function readOnly<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read()

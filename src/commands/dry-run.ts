@@ -14,11 +14,12 @@ import { planDiff, type DiffPlan } from '../diff/plan.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
 import { planDesiredCount } from '../ecs/service-input.js'
-import { describeError } from '../errors.js'
+import { ActionError, describeError } from '../errors.js'
 import { upsertStickyComment } from '../github/comments.js'
 import { commitUrl, runUrl } from '../github/context.js'
 import type { CommentMeta } from '../github/marker.js'
 import type { Project } from '../project.js'
+import { codeBlock } from '../report/markdown.js'
 import { dryRunSummary, dryRunVerdict, planName } from '../report/dry-run.js'
 import { prCommentBody } from '../report/pr-comment.js'
 import type { CommandContext, CommandResult } from './types.js'
@@ -61,6 +62,19 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
 
   await commentOnPullRequest(ctx, plan)
 
+  // Blue/green: also the deployment group a deploy would use and its AppSpec (read-only).
+  // A problem there would stop the deploy; the dry run still reports the diff and says so.
+  let blueGreen = ''
+  if (live.service?.deploymentController?.type === 'CODE_DEPLOY') {
+    try {
+      blueGreen = await planBlueGreen(ctx, project, live)
+    } catch (error) {
+      if (!(error instanceof ActionError)) throw error
+      ctx.log.warning(`a deploy would stop here: ${error.describe()}`)
+      blueGreen = `### CodeDeploy blue/green\n\n⚠️ A deploy would stop here:\n\n${codeBlock(error.describe())}`
+    }
+  }
+
   return {
     status: 'dry-run',
     outputs: {
@@ -72,8 +86,28 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
         ? { [Output.TaskDefinitionArn]: live.taskDefinition.taskDefinitionArn }
         : {})
     },
-    summary: dryRunSummary(plan)
+    summary: blueGreen === '' ? dryRunSummary(plan) : `${dryRunSummary(plan)}\n\n${blueGreen}`
   }
+}
+
+async function planBlueGreen(ctx: CommandContext, project: Project, live: LiveState): Promise<string> {
+  const { planCodeDeploy } = await import('../codedeploy/index.js')
+  const { codedeployPlanMarkdown } = await import('../report/codedeploy.js')
+  // The revision a deploy would register: one after the live one.
+  const liveArn = live.taskDefinition?.taskDefinitionArn
+  const next = liveArn?.replace(/:(\d+)$/, (_, revision: string) => `:${Number(revision) + 1}`)
+  const plan = await planCodeDeploy({
+    ctx,
+    project,
+    live,
+    taskDefinitionArn: next ?? `${project.taskDefinition?.family ?? 'task-definition'}:(next revision)`,
+    clients: ctx.awsClients(project.config.region)
+  })
+  ctx.log.info(
+    `CodeDeploy: deployment group ${plan.group.applicationName}/${plan.group.deploymentGroupName} would deploy this AppSpec:`
+  )
+  ctx.log.info(plan.appSpec)
+  return codedeployPlanMarkdown(plan)
 }
 
 /**

@@ -3,11 +3,11 @@ import { ActionError } from '../errors.js'
 import type { ServiceDefinition } from './service-input.js'
 
 /** How a service is deployed, decided once from its deployment controller (ecspresso's DeployFunc/WaitFunc). */
-export type DeployKind = 'rolling'
+export type DeployKind = 'rolling' | 'codedeploy'
 
 /**
  * Picks the deployment strategy for the live service (or, for a new one, its definition). Throws before any
- * write for controllers this action cannot drive yet. The rest of the code never re-asks the controller type.
+ * write for controllers this action cannot drive. The rest of the code never re-asks the controller type.
  */
 export function pickStrategy(
   live: Service | undefined,
@@ -18,12 +18,7 @@ export function pickStrategy(
     case 'ECS':
       return 'rolling'
     case 'CODE_DEPLOY':
-      throw new ActionError(
-        'CodeDeploy services are handled by the CodeDeploy blue/green deploy (not supported yet); nothing was changed',
-        {
-          hint: 'deploy this service with ecspresso for now, or use a service whose deploymentController is ECS'
-        }
-      )
+      return 'codedeploy'
     case 'EXTERNAL':
       throw new ActionError(
         'services with an EXTERNAL deployment controller cannot be deployed by this action',
