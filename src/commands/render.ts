@@ -22,8 +22,8 @@ export async function runRender(ctx: CommandContext, project: Project): Promise<
     await writeFile(path, json)
     outputs[Output.TaskDefinition] = path
     files.push({ kind: 'task definition', path })
-    await ctx.log.group(`Task definition (${project.taskDefinitionPath ?? ''})`, async () =>
-      ctx.log.info(json)
+    await ctx.log.group(`Task definition (${project.taskDefinitionPath ?? ''})`, () =>
+      Promise.resolve(ctx.log.info(json))
     )
   }
   if (project.serviceDefinition) {
@@ -32,8 +32,8 @@ export async function runRender(ctx: CommandContext, project: Project): Promise<
     await writeFile(path, json)
     outputs[Output.ServiceDefinition] = path
     files.push({ kind: 'service definition', path })
-    await ctx.log.group(`Service definition (${project.serviceDefinitionPath ?? ''})`, async () =>
-      ctx.log.info(json)
+    await ctx.log.group(`Service definition (${project.serviceDefinitionPath ?? ''})`, () =>
+      Promise.resolve(ctx.log.info(json))
     )
   }
   ctx.log.info(
