@@ -73,7 +73,7 @@ export interface WatchOptions {
   readonly serviceDeploymentArn: string | undefined
   readonly taskDefinitionArn: string
   readonly timeoutMs: number
-  /** Fixed poll interval (tests); otherwise 2 s first, growing to 10 s. */
+  /** Fixed poll interval (tests); otherwise `pollPlanner`'s schedule. */
   readonly pollMs?: number | undefined
   /** Event ids already shown (or from before the deploy), so each event prints once. */
   readonly seenEvents?: Set<string> | undefined
@@ -81,11 +81,54 @@ export interface WatchOptions {
   readonly ecsRollback?: boolean | undefined
 }
 
-/** Poll delays: first check within 2 s, then slower, never slower than every 10 s. */
+/** Poll delays (CodeDeploy's watch): first check within 2 s, then slower, never slower than every 10 s. */
 export function pollDelay(poll: number, fixed: number | undefined): number {
   if (fixed !== undefined) return fixed
   const schedule = [2000, 2000, 3000, 5000, 8000]
   return schedule[poll] ?? 10_000
+}
+
+/**
+ * When the rolling watch polls. While the deployment moves (counts or events changed within `activeForMs`),
+ * every `quickMs`; while it holds still, every `slowMs`. A token bucket (`burst` polls, one more every
+ * `refillMs`) caps the calls however the rollout behaves: any 30 minutes hold at most
+ * burst + 1 800 000 / refillMs polls, and a capped poll still comes within refillMs (< slowMs).
+ */
+export const POLL_SCHEDULE = {
+  quickMs: 2000,
+  activeForMs: 10_000,
+  slowMs: 8000,
+  burst: 60,
+  refillMs: 5500
+} as const
+
+export interface PollPlanner {
+  /**
+   * The delay before the next poll. `now` is the clock's time, `changed` whether the poll just made saw
+   * anything new (false before the first poll: the watch's start counts as a change).
+   */
+  next(now: number, changed: boolean): number
+}
+
+/** The poll schedule of one watch started at `start`; a fixed interval (tests) when `fixedMs` is given. */
+export function pollPlanner(start: number, fixedMs?: number): PollPlanner {
+  if (fixedMs !== undefined) return { next: () => fixedMs }
+  const { quickMs, activeForMs, slowMs, burst, refillMs } = POLL_SCHEDULE
+  let lastChange = start
+  let tokens: number = burst
+  let tokensAt = start
+  return {
+    next(now, changed) {
+      if (changed) lastChange = now
+      const wanted = now - lastChange < activeForMs ? quickMs : slowMs
+      const available = Math.min(burst, tokens + Math.max(0, now - tokensAt) / refillMs)
+      // The poll spends a token when it happens: wait until one will be there.
+      const delay = Math.max(wanted, Math.ceil((1 - available) * refillMs))
+      tokens = Math.min(burst, available + delay / refillMs) - 1
+      tokensAt = now + delay
+      return delay
+    }
+  }
 }
 
 const TERMINAL_FAILURE = new Set(['STOPPED', 'STOP_REQUESTED', 'ROLLBACK_FAILED'])
@@ -127,6 +170,9 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   let service: Service | undefined
   let poll = 0
   let readErrors = 0
+  const planner = pollPlanner(started, options.pollMs)
+  // Whether the last poll saw a count change or a new event: the planner polls sooner while things move.
+  let moved = false
 
   const result = (outcome: WatchOutcome, reason: string): WatchResult => ({
     outcome,
@@ -196,8 +242,9 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       if (lastFailed > 0) await checkStoppedTasks(true)
       return result('timed-out', `the deployment did not finish within ${formatDuration(options.timeoutMs)}`)
     }
-    await clock.sleep(Math.min(pollDelay(poll, options.pollMs), deadline - now))
+    await clock.sleep(Math.min(planner.next(now, moved), deadline - now))
     poll++
+    moved = false
 
     count('DescribeServices')
     let out
@@ -234,10 +281,12 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       }
     }
     if (changed || timeline.length === 0) timeline.push({ at: clock.now() - started, deployments: snapshots })
+    moved = changed
     for (const event of [...(service.events ?? [])].reverse()) {
       const key = event.id ?? `${event.createdAt?.getTime() ?? ''}${event.message ?? ''}`
       if (seen.has(key)) continue
       seen.add(key)
+      moved = true
       events.push(event)
       log.info(`${elapsed()} event: ${event.message ?? ''}`)
     }
