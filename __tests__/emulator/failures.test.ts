@@ -200,6 +200,7 @@ describe('more ECS behaviour', () => {
       serviceName: 'web',
       taskDefinition: oldArn,
       desiredCount: 1,
+      networkConfiguration: network,
       loadBalancers: [{ targetGroupArn: tg, containerName: 'app', containerPort: 80 }]
     })
     const newArn = emulator.seedTaskDefinition(webTaskDefinition('nginx:broken'))

@@ -132,7 +132,14 @@ describe('fault injection', () => {
     expect(emulator.describeService('prod', 'web').deployments).toHaveLength(2)
     emulator.faults.add({ kind: 'drop', operation: 'CreateService', count: 1, when: 'after' })
     await expect(
-      ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: 'api', taskDefinition: newArn }))
+      ecs.send(
+        new CreateServiceCommand({
+          cluster: 'prod',
+          serviceName: 'api',
+          taskDefinition: newArn,
+          networkConfiguration: network
+        })
+      )
     ).rejects.toMatchObject({
       name: 'InvalidParameterException',
       message: 'Creation of service was not idempotent.'

@@ -285,6 +285,8 @@ export class Ecs {
     if (td && td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive')
     const desiredCount = asNumber(params.desiredCount, 'desiredCount') ?? 0
     if (desiredCount < 0) throw invalidParameter('Desired count must be 0 or more.')
+    if (td?.body.networkMode === 'awsvpc' && params.networkConfiguration === undefined)
+      throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
     if (params.launchType !== undefined && params.capacityProviderStrategy !== undefined)
       throw invalidParameter('Specifying both a launch type and capacity provider strategy is not supported.')
     const now = this.world.now()
