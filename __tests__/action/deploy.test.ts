@@ -160,6 +160,25 @@ describe('deploy through dist/index.js', () => {
     expect(run.errors).toHaveLength(1)
   })
 
+  it('says why tasks crashed: stopped reason, exit code and container reason', async () => {
+    seedLive()
+    emulator.scenario.failTasks(
+      { image: 'registry.example.com/web:v2' },
+      {
+        kind: 'exit',
+        afterSeconds: 20,
+        exitCode: 137,
+        reason: 'OutOfMemoryError: Container killed due to memory usage'
+      }
+    )
+    const run = await deploy({ 'image-tag': 'v2', timeout: '20s' })
+    expect(run.exitCode, run.stdout).not.toBe(0)
+    expect(['rolled-back', 'failed', 'timed-out']).toContain(run.outputs.status)
+    expect(run.summary).toContain('OutOfMemoryError: Container killed due to memory usage')
+    expect(run.summary).toContain('137')
+    expect(run.stdout).toContain('OutOfMemoryError')
+  })
+
   it('rolls back on timeout with rollback-events DEPLOYMENT_FAILURE', async () => {
     const previous = seedLive()
     emulator.scenario.placementFailure({ image: 'registry.example.com/web:v2' })

@@ -60,6 +60,8 @@ export interface Emulator {
     placementFailure(match: TaskMatch, reason?: string): void
     taskStartSeconds(n: number): void
     taskStopSeconds(n: number): void
+    /** Seconds new tasks must stay RUNNING before the deployment completes (default 30). */
+    taskStableSeconds(n: number): void
     clear(): void
   }
   codedeploy: CodeDeploySeed
@@ -179,6 +181,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
       taskStopSeconds: n => {
         ecsRef.scenario.stopSeconds = n
+      },
+      taskStableSeconds: n => {
+        ecsRef.scenario.stableSeconds = n
       },
       clear: () => ecsRef.scenario.clear()
     },

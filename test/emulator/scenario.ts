@@ -63,6 +63,11 @@ export class Scenario {
   startSeconds = 10
   /** Seconds from a stop request to STOPPED (deregistration, SIGTERM, stop timeout). */
   stopSeconds = 5
+  /**
+   * Seconds the new tasks must stay RUNNING before ECS calls the deployment COMPLETED: a task that crashes
+   * soon after starting fails the rollout (and counts toward the circuit breaker) instead of completing it.
+   */
+  stableSeconds = 30
   /** CodeDeploy: seconds each lifecycle hook takes. */
   hookSeconds = 5
 

@@ -302,8 +302,12 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
 
   // Completion and steady state.
   const now = counts(after, primary)
+  const stableSince = time - ecs.scenario.stableSeconds * 1000
   const settled =
-    service.deployments.length === 1 && now.running.length === desired && now.pending.length === 0
+    service.deployments.length === 1 &&
+    now.running.length === desired &&
+    now.pending.length === 0 &&
+    now.running.every(t => (t.startedAt ?? 0) <= stableSince)
   if (settled && primary.rolloutState === 'IN_PROGRESS') {
     primary.rolloutState = 'COMPLETED'
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`
