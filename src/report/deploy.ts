@@ -142,7 +142,9 @@ export function deploySummary(report: DeployReport): string {
 
   const watch = report.watch
   if (watch) {
-    parts.push(`### Rollout\n\n${escapeHtml(watch.reason)} after ${formatDuration(watch.durationMs)}.`)
+    parts.push(
+      `### Rollout\n\n${escapeHtml(sentence(watch.reason))} (after ${formatDuration(watch.durationMs)}).`
+    )
     const chart = timelineChart(watch.timeline, report.targetTaskDefinitionArn)
     if (chart) parts.push(chart)
     if (watch.timeline.length > 0)
@@ -154,7 +156,7 @@ export function deploySummary(report: DeployReport): string {
     const rb = report.rollback.watch
     parts.push(
       `### Rollback\n\nRolled back by ${by} to ${inlineCode(shortTaskDefinition(report.previousTaskDefinitionArn))}` +
-        (rb ? `: ${escapeHtml(rb.reason)} after ${formatDuration(rb.durationMs)}.` : '.')
+        (rb ? `: ${escapeHtml(sentence(rb.reason))} (after ${formatDuration(rb.durationMs)}).` : '.')
     )
   }
 
@@ -252,4 +254,10 @@ export function timelineChart(
     `  line [${older.join(', ')}]`,
     '```'
   ].join('\n')
+}
+
+/** A reason as the start of a sentence: capitalized, without its own closing period. */
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/\.+$/, '')
+  return trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
 }
