@@ -53,6 +53,11 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   if (strategy === 'codedeploy' && live.service !== undefined) {
     return deployBlueGreen(ctx, project, live, clients)
   }
+  if (inputs.waitUntil === 'ready' || inputs.codedeployInProgress !== 'fail') {
+    log.warning(
+      'wait-until and codedeploy-in-progress apply to CodeDeploy blue/green services only; this rolling deploy ignores them'
+    )
+  }
   if (live.service === undefined && project.serviceDefinition === undefined) {
     throw new ActionError(
       `service ${serviceName} does not exist in cluster ${cluster}, and the config names no service_definition to create it`,
