@@ -72,7 +72,6 @@ function seedLive(): string {
     cluster: 'prod',
     serviceName: 'web',
     taskDefinition: previous,
-    desiredCount: 2,
     ...serviceDefinition
   })
   return previous

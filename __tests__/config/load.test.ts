@@ -74,15 +74,20 @@ describe('loadConfig', () => {
   })
 
   it('renders templates in the config itself', async () => {
-    const { config } = await load('region: us-west-2\ncluster: {{ must_env "CLUSTER" }}\nservice: {{ env "SVC" "web" }}\n', {
-      CLUSTER: 'staging'
-    })
+    const { config } = await load(
+      'region: us-west-2\ncluster: {{ must_env "CLUSTER" }}\nservice: {{ env "SVC" "web" }}\n',
+      {
+        CLUSTER: 'staging'
+      }
+    )
     expect(config.cluster).toBe('staging')
     expect(config.service).toBe('web')
   })
 
   it('falls back to AWS_REGION, then AWS_DEFAULT_REGION; cluster defaults to default', async () => {
-    expect((await load('service: web\n', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'x' })).config.region).toBe('eu-west-1')
+    expect(
+      (await load('service: web\n', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'x' })).config.region
+    ).toBe('eu-west-1')
     const { config } = await load('service: web\n', { AWS_DEFAULT_REGION: 'eu-central-1' })
     expect(config.region).toBe('eu-central-1')
     expect(config.cluster).toBe('default')
@@ -95,7 +100,9 @@ describe('loadConfig', () => {
 
   it('warns about an unknown key, naming the closest known one and where it is', async () => {
     const { warnings } = await load('region: us-east-1\nservice: web\ntask_defintion: td.json\n')
-    expect(warnings).toEqual(["3:1 unknown config key 'task_defintion' is ignored; did you mean 'task_definition'?"])
+    expect(warnings).toEqual([
+      "3:1 unknown config key 'task_defintion' is ignored; did you mean 'task_definition'?"
+    ])
   })
 
   it('rejects wrong types with file:line:col', async () => {

@@ -48,11 +48,18 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     ecs: once(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config)),
     codedeploy: once(async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(config)),
     autoScaling: once(
-      async () => new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config)
+      async () =>
+        new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config)
     ),
     ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient(config)),
-    secretsManager: once(async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)),
-    cloudFormation: once(async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)),
-    s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config, forcePathStyle: true }))
+    secretsManager: once(
+      async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)
+    ),
+    cloudFormation: once(
+      async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)
+    ),
+    s3: once(
+      async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config, forcePathStyle: true })
+    )
   }
 }

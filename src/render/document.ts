@@ -152,7 +152,7 @@ function lazyLocator(positions: RenderedPositions): Locate {
 function locator(positions: RenderedPositions, root: Node | null): Locate {
   return path => {
     let node: unknown = root
-    let offset: number | undefined = (root)?.range?.[0]
+    let offset: number | undefined = root?.range?.[0]
     for (const segment of path) {
       if (isMap(node)) {
         const pair = node.items.find(item => isScalar(item.key) && String(item.key.value) === String(segment))
