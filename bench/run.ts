@@ -295,13 +295,14 @@ async function main(): Promise<void> {
     budget: 3
   })
 
-  // 5. Detection latency after a stall: tasks take 30 emulated minutes to start (30 real s at 60x), nothing
-  // changes meanwhile, then the rollout completes. The action polls on real time, so this is the schedule's
-  // slow phase; the worst gap between its polls bounds the latency of a completion at any instant of the run.
+  // 5. Detection latency after a stall: tasks take up to 30 emulated minutes to start (30 real s at 60x),
+  // nothing changes meanwhile, then the rollout completes. The action polls on real time, so this is the
+  // schedule's slow phase. Each run is 160 emulated s (2.7 real s) shorter, so the completion falls at another
+  // point between two polls; the worst gap between polls bounds the latency of a completion at any instant.
   console.log(`detection latency after a 30-minute stall (${stallRuns} runs of ~30 s)`)
   const stalled = []
   for (let i = 0; i < stallRuns; i++)
-    stalled.push(await deployOnce({ speed: 60, containers: 1, taskStartSeconds: 1800 - 7 * i }))
+    stalled.push(await deployOnce({ speed: 60, containers: 1, taskStartSeconds: 1800 - 160 * i }))
   record({
     name: 'latency: exit − completion, after a stall',
     unit: 's',
