@@ -86,7 +86,7 @@ describe.runIf(hasPython)('deploy requests on the wire: emulator and moto agree'
   beforeAll(async () => {
     moto = await startMoto()
     emulator = await startEmulator()
-  }, 180_000)
+  }, 600_000)
   afterAll(async () => {
     await moto?.stop()
     await emulator?.close()

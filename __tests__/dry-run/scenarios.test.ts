@@ -53,7 +53,8 @@ describe.each(backends)('dry run against $name', ({ start }) => {
   beforeAll(async () => {
     backend = await start()
     project = await loadFixtureProject(backend.network)
-  }, 30_000)
+    // On a clean machine the first moto start builds its virtualenv with pip.
+  }, 300_000)
   afterAll(async () => backend?.close())
   afterEach(() => {
     // Every scenario: reads only.
