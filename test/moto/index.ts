@@ -7,7 +7,7 @@
  *   await moto.reset(); await moto.stop()
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,15 +43,33 @@ export const SKIP_REASON = 'moto comparison skipped: no Python 3 with venv found
 
 const sleep = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms))
 
+function holderAlive(lock: string): boolean {
+  let pid: number
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'))
+  } catch {
+    return true // just created, pid not written yet
+  }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** One process at a time builds the venv; the others wait for it. */
 async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
   const started = Date.now()
   for (;;) {
     try {
       mkdirSync(path)
+      writeFileSync(join(path, 'pid'), String(process.pid))
       break
     } catch {
-      if (Date.now() - started > 10 * 60_000) rmSync(path, { recursive: true, force: true })
+      // A holder that died (killed mid-install) leaves its lock behind: take it over.
+      if (Date.now() - started > 10 * 60_000 || !holderAlive(path))
+        rmSync(path, { recursive: true, force: true })
       await sleep(500)
     }
   }
