@@ -5,6 +5,7 @@ import { parse } from 'yaml'
 // @ts-expect-error plain JavaScript build script, no types
 import { actionTables, replaceBetween } from '../scripts/action-tables.mjs'
 import { Input, Output } from '../src/contract.js'
+import { parseInputs } from '../src/inputs.js'
 import { repoRoot } from './helpers/run-action.js'
 
 const actionYaml = readFileSync(join(repoRoot, 'action.yml'), 'utf8')
@@ -18,6 +19,14 @@ describe('action.yml, the code and README agree', () => {
   it('declares exactly the inputs and outputs the code knows', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Input).sort())
     expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Output).sort())
+  })
+
+  it("the code's fallbacks for unset inputs are action.yml's defaults", () => {
+    const defaults = action.inputs as Record<string, { default?: string }>
+    const fromActionYml = parseInputs(name =>
+      name === 'github-token' ? '' : (defaults[name]?.default ?? '')
+    )
+    expect(parseInputs(() => '')).toEqual(fromActionYml)
   })
 
   it('runs the committed bundle on node24', () => {

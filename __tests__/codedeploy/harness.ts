@@ -11,6 +11,7 @@ import type { Clock } from '../../src/clock.js'
 import type { CommandContext, GithubContext } from '../../src/commands/types.js'
 import { describeLive, type LiveState } from '../../src/ecs/live.js'
 import type { ActionInputs } from '../../src/inputs.js'
+import { defaultInputs } from '../helpers/inputs.js'
 import { memoryLogger } from '../../src/log.js'
 import { loadProject, type Project } from '../../src/project.js'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
@@ -61,25 +62,7 @@ export const github: GithubContext = {
 }
 
 export function inputs(overrides: Partial<ActionInputs> = {}): ActionInputs {
-  return {
-    config: 'ecspresso.yml',
-    command: 'deploy',
-    imageTag: undefined,
-    images: [],
-    dryRun: false,
-    rollbackEvents: [],
-    wait: true,
-    timeoutMs: undefined,
-    forceNewDeployment: false,
-    skipTaskDefinition: false,
-    latestTaskDefinition: false,
-    githubToken: undefined,
-    prComment: 'auto',
-    redact: true,
-    waitUntil: 'succeeded',
-    codedeployInProgress: 'fail',
-    ...overrides
-  }
+  return { ...defaultInputs, ...overrides }
 }
 
 export interface GroupOptions {

@@ -4,28 +4,12 @@ import type { CommandContext } from '../../src/commands/types.js'
 import type { Config } from '../../src/config/types.js'
 import type { ServiceDefinition } from '../../src/ecs/service-input.js'
 import type { ActionInputs } from '../../src/inputs.js'
+import { defaultInputs } from '../helpers/inputs.js'
 import { memoryLogger } from '../../src/log.js'
 import type { Project } from '../../src/project.js'
 import type { Emulator } from '../../test/emulator/index.js'
 
-export const defaultInputs: ActionInputs = {
-  config: 'ecspresso.yml',
-  command: 'deploy',
-  imageTag: undefined,
-  images: [],
-  dryRun: false,
-  rollbackEvents: [],
-  wait: true,
-  timeoutMs: undefined,
-  forceNewDeployment: false,
-  skipTaskDefinition: false,
-  latestTaskDefinition: false,
-  githubToken: undefined,
-  prComment: 'auto',
-  redact: true,
-  waitUntil: 'succeeded',
-  codedeployInProgress: 'fail'
-}
+export { defaultInputs }
 
 export const taskDefinition = (image: string): RegisterTaskDefinitionCommandInput => ({
   family: 'web',

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 
+import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { AwsClients } from '../aws/clients.js'
 import type { Status } from '../contract.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
@@ -91,18 +92,7 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   let awsError: AwsErrorInfo | undefined
   let running = previous
   try {
-    resolved = await resolveTaskDefinition({
-      ecs,
-      clock,
-      log,
-      live,
-      definition: project.taskDefinition,
-      skip: inputs.skipTaskDefinition,
-      latest: inputs.latestTaskDefinition,
-      deployId,
-      definitionPath: project.taskDefinitionPath
-    })
-    log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
+    resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, deployId)
 
     const seenEvents = new Set((live.service?.events ?? []).map(e => e.id ?? ''))
     if (live.service === undefined) {
@@ -271,6 +261,18 @@ async function deployBlueGreen(
   const planned = `arn:aws:ecs:${clients.region}:000000000000:task-definition/${project.taskDefinition?.family ?? 'planned'}:0`
   await readOnly(() => planCodeDeploy({ ctx, project, live, taskDefinitionArn: planned, clients }))
   const ecs = annotateErrors(await clients.ecs())
+  const resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, makeDeployId(ctx))
+  return deployWithCodeDeploy({ ctx, project, live, taskDefinitionArn: resolved.arn, clients })
+}
+
+/** Registers the rendered task definition, or with skip-task-definition picks the current or latest one. */
+async function taskDefinitionToDeploy(
+  ctx: CommandContext,
+  project: Project,
+  ecs: ECSClient,
+  live: LiveState,
+  deployId: string
+): Promise<ResolvedTaskDefinition> {
   const resolved = await resolveTaskDefinition({
     ecs,
     clock: ctx.clock,
@@ -279,11 +281,11 @@ async function deployBlueGreen(
     definition: project.taskDefinition,
     skip: ctx.inputs.skipTaskDefinition,
     latest: ctx.inputs.latestTaskDefinition,
-    deployId: makeDeployId(ctx),
+    deployId,
     definitionPath: project.taskDefinitionPath
   })
   ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
-  return deployWithCodeDeploy({ ctx, project, live, taskDefinitionArn: resolved.arn, clients })
+  return resolved
 }
 
 async function readOnly<T>(read: () => Promise<T>): Promise<T> {
