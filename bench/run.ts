@@ -12,7 +12,7 @@ import { cpus, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { POLL_SCHEDULE } from '../src/ecs/watch.js'
-import { startEmulator, type Emulator } from '../test/emulator/index.js'
+import { startEmulator, unreliableDeployFaults, type Emulator } from '../test/emulator/index.js'
 import { canMeasureRss, node, repoRoot, runBundledAction, statusOf, type ActionRunResult } from './action.js'
 import { projectDir, seedService } from './fixtures.js'
 
@@ -104,19 +104,7 @@ async function deployOnce(options: {
     emulator.createCluster('prod')
     seedService(emulator, options.containers, options.desiredCount ?? 2)
     if (options.taskStartSeconds !== undefined) emulator.scenario.taskStartSeconds(options.taskStartSeconds)
-    if (options.throttle) {
-      emulator.faults.add({ kind: 'throttle', count: 2 })
-      emulator.faults.add({ operation: 'RegisterTaskDefinition', kind: 'server-error', count: 1 })
-      // The registration happens but its reply is lost: the retry must not register again.
-      emulator.faults.add({
-        operation: 'RegisterTaskDefinition',
-        kind: 'server-error',
-        count: 1,
-        skip: 1,
-        when: 'after'
-      })
-      emulator.faults.add({ operation: 'UpdateService', kind: 'throttle', count: 2 })
-    }
+    if (options.throttle) for (const rule of unreliableDeployFaults()) emulator.faults.add(rule)
     const dir = await projectDir(options.containers, options.desiredCount ?? 2)
     const run = await runBundledAction({
       dist,

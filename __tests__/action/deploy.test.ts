@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
+import { startEmulator, unreliableDeployFaults, type Emulator } from '../../test/emulator/index.js'
 import { startFakeGithub } from '../../test/github/server.js'
 import { runAction, type RunOptions } from '../helpers/run-action.js'
 
@@ -194,17 +194,7 @@ describe('deploy through dist/index.js', () => {
 
   it('registers once and updates once when every call is throttled or fails with 5xx at first', async () => {
     seedLive()
-    emulator.faults.add({ kind: 'throttle', count: 2 })
-    emulator.faults.add({ operation: 'RegisterTaskDefinition', kind: 'server-error', count: 1 })
-    // The registration happens but its reply is lost: the retry must not register a second revision.
-    emulator.faults.add({
-      operation: 'RegisterTaskDefinition',
-      kind: 'server-error',
-      count: 1,
-      skip: 1,
-      when: 'after'
-    })
-    emulator.faults.add({ operation: 'UpdateService', kind: 'throttle', count: 2 })
+    for (const rule of unreliableDeployFaults()) emulator.faults.add(rule)
     const run = await deploy({ 'image-tag': 'v2' })
     expect(run.exitCode, run.stdout).toBe(0)
     expect(await registeredRevisions()).toHaveLength(2) // the seeded web:1 and this run's web:2

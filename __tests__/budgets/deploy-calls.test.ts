@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { POLL_SCHEDULE } from '../../src/ecs/watch.js'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { context, network, project, serviceDefinition, taskDefinition } from '../deploy/harness.js'
+import { context, project, seedSteadyWeb, serviceDefinition, taskDefinition } from '../deploy/harness.js'
 
 const MINUTE = 60_000
 const CALL_BUDGET = 400
@@ -26,17 +26,7 @@ afterEach(async () => {
 })
 
 function seedWeb(desiredCount: number, deploymentConfiguration: Record<string, unknown>): void {
-  const td = emulator.seedTaskDefinition(taskDefinition('nginx:1.26'))
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: td,
-    desiredCount,
-    launchType: 'FARGATE',
-    networkConfiguration: network,
-    deploymentConfiguration
-  })
-  emulator.clearLog()
+  seedSteadyWeb(emulator, { deploymentConfiguration }, desiredCount)
 }
 
 /** Writes that took effect (a fault injected before the operation ran means it did not). */

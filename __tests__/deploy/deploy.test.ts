@@ -3,7 +3,7 @@ import { runDeploy } from '../../src/commands/deploy.js'
 import { DEPLOY_ID_TAG } from '../../src/ecs/task-definition.js'
 import { ActionError } from '../../src/errors.js'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { context, network, project, serviceDefinition, taskDefinition } from './harness.js'
+import { context, network, project, seedSteadyWeb, serviceDefinition, taskDefinition } from './harness.js'
 
 let emulator: Emulator
 
@@ -21,21 +21,8 @@ afterEach(async () => {
   await emulator.close()
 })
 
-/** A steady service `web` on nginx:1.26 (revision 1). */
-function seedWeb(extra: Record<string, unknown> = {}, desiredCount = 2): string {
-  const td = emulator.seedTaskDefinition(taskDefinition('nginx:1.26'))
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: td,
-    desiredCount,
-    launchType: 'FARGATE',
-    networkConfiguration: network,
-    ...extra
-  })
-  emulator.clearLog()
-  return td
-}
+const seedWeb = (extra: Record<string, unknown> = {}, desiredCount = 2): string =>
+  seedSteadyWeb(emulator, extra, desiredCount)
 
 const ops = (requests: readonly { operation: string }[]) => requests.map(r => r.operation)
 const successfulWrites = () => emulator.writes().filter(r => r.fault === undefined && r.error === undefined)

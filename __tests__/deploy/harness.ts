@@ -101,3 +101,23 @@ export function context(
   }
   return { ctx, log }
 }
+
+/** A steady service `web` in cluster `prod` on nginx:1.26 (revision 1), with the log cleared; returns its ARN. */
+export function seedSteadyWeb(
+  emulator: Emulator,
+  extra: Record<string, unknown> = {},
+  desiredCount = 2
+): string {
+  const td = emulator.seedTaskDefinition(taskDefinition('nginx:1.26'))
+  emulator.seedService({
+    cluster: 'prod',
+    serviceName: 'web',
+    taskDefinition: td,
+    desiredCount,
+    launchType: 'FARGATE',
+    networkConfiguration: network,
+    ...extra
+  })
+  emulator.clearLog()
+  return td
+}

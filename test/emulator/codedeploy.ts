@@ -719,14 +719,7 @@ export class CodeDeploy {
   describeDeployment(d: CdDeployment): Json {
     const group = this.groupOf(d)
     const overview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 }
-    const key =
-      d.status === 'Created' || d.status === 'Queued'
-        ? 'Pending'
-        : d.status === 'Stopped'
-          ? 'Failed'
-          : d.status === 'Baking'
-            ? 'InProgress'
-            : d.status
+    const key = overviewStatus(d.status)
     overview[key] = 1
     return compact({
       applicationName: d.applicationName,
@@ -786,14 +779,7 @@ export class CodeDeploy {
         taskSetLabel: label
       })
     }
-    const status =
-      d.status === 'Created' || d.status === 'Queued'
-        ? 'Pending'
-        : d.status === 'Stopped'
-          ? 'Failed'
-          : d.status === 'Baking'
-            ? 'InProgress'
-            : d.status
+    const status = overviewStatus(d.status)
     return {
       deploymentTargetType: 'ECSTarget',
       ecsTarget: compact({
@@ -1046,4 +1032,12 @@ export function trafficWeight(routing: TrafficRouting, elapsedMs: number): numbe
     return Math.min(100, linearPercentage * (1 + Math.floor(minutes / linearInterval)))
   }
   return 100
+}
+
+/** How a deployment's status counts in its overview and target lifecycle (Pending, InProgress, …). */
+function overviewStatus(status: CdDeployment['status']) {
+  if (status === 'Created' || status === 'Queued') return 'Pending'
+  if (status === 'Stopped') return 'Failed'
+  if (status === 'Baking') return 'InProgress'
+  return status
 }

@@ -72,3 +72,17 @@ export class Faults {
     return chosen
   }
 }
+
+/**
+ * What an unreliable AWS does to one rolling deploy: every call throttled at first, a 5xx on registration,
+ * then a registration that takes effect but whose reply is lost (a retry must not register a second
+ * revision), and a throttled UpdateService. Shared by the black-box tests and the benchmark.
+ */
+export function unreliableDeployFaults(): FaultRule[] {
+  return [
+    { kind: 'throttle', count: 2 },
+    { operation: 'RegisterTaskDefinition', kind: 'server-error', count: 1 },
+    { operation: 'RegisterTaskDefinition', kind: 'server-error', count: 1, skip: 1, when: 'after' },
+    { operation: 'UpdateService', kind: 'throttle', count: 2 }
+  ]
+}

@@ -17,6 +17,7 @@ import { World } from './world.js'
 
 export type { LoggedRequest } from './server.js'
 export type { FaultRule, FaultKind } from './faults.js'
+export { unreliableDeployFaults } from './faults.js'
 export type { TaskFailure, TaskMatch } from './scenario.js'
 export type { ClockOptions } from './clock.js'
 
