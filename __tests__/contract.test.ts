@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 // @ts-expect-error plain JavaScript build script, no types
 import { actionTables, replaceBetween } from '../scripts/action-tables.mjs'

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { ActionErrors } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
 

@@ -2,7 +2,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import {
   APP,
@@ -15,6 +15,7 @@ import {
   taskDefinition
 } from '../codedeploy/harness.js'
 import { runAction } from '../helpers/run-action.js'
+import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
 let dir: string

@@ -4,10 +4,11 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, it } from '@jest/globals'
 import { startEmulator, unreliableDeployFaults, type Emulator } from '../../test/emulator/index.js'
 import { startFakeGithub } from '../../test/github/server.js'
 import { runAction, type RunOptions } from '../helpers/run-action.js'
+import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
 let dir: string

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, it } from '@jest/globals'
 import { repoRoot, runAction, type ActionRun } from '../helpers/run-action.js'
+import { expect } from '../helpers/expect.js'
 
 const bad = (name: string) => `__tests__/fixtures/bad/${name}/ecspresso.yml`
 

@@ -1,6 +1,6 @@
 // Budgets for what one rolling deploy costs the AWS account, on the emulator's virtual clock with the watch's
 // real poll schedule: write calls, and reads over a 30-minute rollout (stalled, or moving one task a minute).
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { POLL_SCHEDULE } from '../../src/ecs/watch.js'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'

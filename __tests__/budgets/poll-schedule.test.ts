@@ -1,7 +1,8 @@
 // Budgets for the rolling watch's poll schedule, computed from the real schedule over a virtual 30 minutes:
 // how many DescribeServices calls a 30-minute rollout costs, and how long a change can go unseen.
-import { describe, expect, it } from 'vitest'
+import { describe, it } from '@jest/globals'
 import { POLL_SCHEDULE, pollPlanner } from '../../src/ecs/watch.js'
+import { expect } from '../helpers/expect.js'
 
 const MINUTE = 60_000
 const ROLLOUT_MS = 30 * MINUTE

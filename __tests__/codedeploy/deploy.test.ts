@@ -3,7 +3,7 @@ import {
   CreateDeploymentCommand,
   GetDeploymentCommand
 } from '@aws-sdk/client-codedeploy'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { parse } from 'yaml'
 import { deployWithCodeDeploy, planCodeDeploy } from '../../src/codedeploy/index.js'
 import { sha256 } from '../../src/codedeploy/deployment.js'
@@ -26,12 +26,15 @@ import {
 let world: World | undefined
 
 beforeEach(() => {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE')
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret')
+  jest.replaceProperty(process, 'env', {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret'
+  })
 })
 
 afterEach(async () => {
-  vi.unstubAllEnvs()
+  jest.restoreAllMocks()
   await world?.emulator.close()
   world = undefined
 })

@@ -1,6 +1,6 @@
 import type { DeploymentGroupInfo, DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { Service } from '@aws-sdk/client-ecs'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import type { GithubContext } from '../../src/commands/types.js'
 import {
   buildCreateDeploymentInput,

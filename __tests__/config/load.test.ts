@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { loadConfig } from '../../src/config/load.js'
 import { ActionError } from '../../src/errors.js'
 import { builtinFunctions } from '../../src/render/functions.js'

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { memoryLogger } from '../../src/log.js'
 import { loadProject } from '../../src/project.js'
 import { corpusCases } from '../fixtures/corpus/cases.js'

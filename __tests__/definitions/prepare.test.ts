@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { ActionError, ActionErrors } from '../../src/errors.js'
 import { prepareServiceDefinition, prepareTaskDefinition, type Locate } from '../../src/definitions/index.js'
 

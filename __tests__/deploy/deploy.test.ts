@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { DEPLOY_ID_TAG } from '../../src/ecs/task-definition.js'
 import { ActionError } from '../../src/errors.js'

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { DEPLOY_ID_TAG } from '../../src/contract.js'
 import { normalizeTaskDefinition } from '../../src/diff/normalize.js'
 

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- fixtures are loose JSON */
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { planDiff, type PlanInput } from '../../src/diff/plan.js'
 import { normalizeTaskDefinition, taskSize } from '../../src/diff/normalize.js'
 

@@ -3,7 +3,7 @@
  * The dry run on a pull request: the sticky comment on a fake GitHub REST API, the job summary, and what
  * people read in both (snapshots).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { runDryRun } from '../../src/commands/dry-run.js'
 import { parseMarker } from '../../src/github/marker.js'
 import type { Project } from '../../src/project.js'

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import type { DefinitionDiff, DiffPlan } from '../../src/diff/plan.js'
 import { dryRunSummary, dryRunVerdict } from '../../src/report/dry-run.js'
 import { byteLength, truncateBytes } from '../../src/report/markdown.js'

@@ -3,7 +3,7 @@
  * runDryRun in-process against AWS stand-ins (the emulator, and moto when installed): what it reports for
  * each kind of change, and that it never writes.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { runDryRun } from '../../src/commands/dry-run.js'
 import { ActionError } from '../../src/errors.js'
 import type { Project } from '../../src/project.js'

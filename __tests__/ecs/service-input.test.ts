@@ -1,5 +1,5 @@
 import type { Service } from '@aws-sdk/client-ecs'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import {
   buildCreateServiceInput,
   buildUpdateServiceInput,

@@ -4,7 +4,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { startEmulatorProcess, type EmulatorProcess } from '../../test/emulator/process.js'
 
 let emu: EmulatorProcess

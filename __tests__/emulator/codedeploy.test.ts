@@ -16,7 +16,7 @@ import {
   type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
 import { DescribeServicesCommand, UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js'
 import { clients, network, webTaskDefinition } from './helpers.js'
 

@@ -11,7 +11,7 @@ import {
   type Deployment,
   type ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import { clients, network, webTaskDefinition } from './helpers.js'
 

@@ -22,7 +22,7 @@ import {
   waitUntilServicesInactive,
   type ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import { clients, network, webTaskDefinition } from './helpers.js'
 

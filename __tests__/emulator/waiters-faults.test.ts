@@ -11,7 +11,7 @@ import {
   waitUntilTasksStopped,
   type ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import { clients, network, webTaskDefinition } from './helpers.js'
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { retryDelay, upsertStickyComment, type StickyCommentOptions } from '../../src/github/comments.js'
 import { readGithubContext, runUrl } from '../../src/github/context.js'
 import { formatMarker, parseMarker, sameService, type CommentMeta } from '../../src/github/marker.js'

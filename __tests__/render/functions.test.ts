@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
 import { builtinFunctions, jsonEscape } from '../../src/render/functions.js'
 import { renderTemplate } from '../../src/render/template/index.js'

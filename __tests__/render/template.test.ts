@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
 import { parseTemplate, renderTemplate, type FunctionMap } from '../../src/render/template/index.js'
 
