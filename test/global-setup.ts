@@ -1,6 +1,7 @@
 /**
- * jest's globalSetup (loaded through test/jest/global-setup.mjs), run once before any test file: builds the moto virtualenv (pip, a minute on a clean machine) here rather
- * than inside a test's hook, where a timeout could kill pip halfway and leave other files waiting.
+ * jest's globalSetup (loaded through test/jest/global-setup.mjs), run once before any test file: builds the
+ * moto virtualenv (pip, a minute on a clean machine) here rather than inside a test's hook, where a timeout
+ * could kill pip halfway and leave other files waiting.
  */
 import { ensureMoto, findPython, SKIP_REASON } from './moto/index.js'
 
