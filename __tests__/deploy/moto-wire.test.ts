@@ -7,19 +7,17 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { createAwsClients } from '../../src/aws/clients.js'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { memoryLogger } from '../../src/log.js'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { findPython, SKIP_REASON, startMoto, type Moto } from '../../test/moto/index.js'
+import { startMoto, type Moto } from '../../test/moto/index.js'
+import { describeWithMoto } from '../helpers/moto.js'
 import { context, project } from './harness.js'
 
 process.env.AWS_ACCESS_KEY_ID ??= 'testing'
 process.env.AWS_SECRET_ACCESS_KEY ??= 'testing'
-
-const hasPython = findPython() !== undefined
-if (!hasPython) console.warn(SKIP_REASON)
 
 const taskDefinition = (image: string) => ({
   family: 'wire',
@@ -79,8 +77,6 @@ async function deployTwice(target: Target) {
   )
   return { results, service, td }
 }
-
-const describeWithMoto = hasPython ? describe : describe.skip
 
 describeWithMoto('deploy requests on the wire: emulator and moto agree', () => {
   let moto: Moto | undefined

@@ -18,9 +18,10 @@ import {
   UntagResourceCommand,
   UpdateServiceCommand
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { findPython, SKIP_REASON, startMoto, type Moto } from '../../test/moto/index.js'
+import { startMoto, type Moto } from '../../test/moto/index.js'
+import { describeWithMoto } from '../helpers/moto.js'
 import { webTaskDefinition } from './helpers.js'
 
 type Step = (ecs: ECSClient) => Promise<unknown>
@@ -246,10 +247,6 @@ const ACCEPTED: [RegExp, string][] = [
     'AWS names missing services with the long ARN format (service/cluster/name)'
   ]
 ]
-
-const hasPython = findPython() !== undefined
-if (!hasPython) console.warn(SKIP_REASON)
-const describeWithMoto = hasPython ? describe : describe.skip
 
 describeWithMoto('emulator vs moto server', () => {
   let emulator: Emulator
