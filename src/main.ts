@@ -16,9 +16,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let summaryWritten = false
   // Until a command starts, nothing can have been written to AWS, and the summary says so.
   let commandStarted = false
+  let ctx: CommandContext | undefined
   try {
     const inputs = parseInputs()
-    const ctx: CommandContext = {
+    ctx = {
       inputs,
       env: inputs.imageTag === undefined ? env : { ...env, IMAGE_TAG: inputs.imageTag },
       awsClients: awsClientsFor(),
@@ -55,6 +56,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const text = describeError(error)
     core.setOutput(Output.Status, 'failed')
     if (!summaryWritten) await writeSummary(failureSummary(text, !commandStarted))
+    // A dry run on a pull request: the sticky comment says the plan failed instead of showing the last one.
+    if (ctx) await (await import('./github/plan-comment.js')).commentFailedPlan(ctx, text)
     core.setFailed(text)
   }
 }

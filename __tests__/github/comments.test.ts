@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { retryDelay, upsertStickyComment, type StickyCommentOptions } from '../../src/github/comments.js'
 import { readGithubContext, runUrl } from '../../src/github/context.js'
-import { formatMarker, parseMarker, sameService, type CommentMeta } from '../../src/github/marker.js'
+import { formatMarker, isNewer, parseMarker, sameService, type CommentMeta } from '../../src/github/marker.js'
 import { startFakeGithub, type FakeGithub } from '../../test/github/server.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -74,24 +74,120 @@ describe('upsertStickyComment', () => {
     github.failNext({
       status: 403,
       method: 'POST',
+      path: '/comments',
       message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
       headers: { 'retry-after': '7' }
     })
     const result = await upsertStickyComment(options(app, 'plan'))
     expect(result.action).toBe('created')
     expect(sleeps).toEqual([7000])
-    expect(github.requests.filter(r => r.method === 'POST')).toHaveLength(2)
+    expect(github.requests.filter(r => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(2)
   })
 
   it('retries server errors with backoff, then gives up with the error', async () => {
     github.failNext(
-      { status: 502, message: 'Bad Gateway' },
-      { status: 502, message: 'Bad Gateway' },
-      { status: 502, message: 'Bad Gateway' },
-      { status: 502, message: 'Bad Gateway' }
+      { status: 502, message: 'Bad Gateway', path: '/comments' },
+      { status: 502, message: 'Bad Gateway', path: '/comments' },
+      { status: 502, message: 'Bad Gateway', path: '/comments' },
+      { status: 502, message: 'Bad Gateway', path: '/comments' }
     )
     await expect(upsertStickyComment(options(app, 'plan'))).rejects.toThrow('Bad Gateway')
     expect(sleeps).toEqual([1000, 2000, 4000])
+  })
+})
+
+describe('upsertStickyComment: whose comment, and which plan is newer', () => {
+  const pat = 'ghp_reviewer'
+  const repo = 'acme/shop'
+
+  it('never updates a comment someone else wrote with our marker, and posts its own', async () => {
+    const forged = github.addComment(repo, 7, `${formatMarker(app)}\nSecurity review: approved`, 'mallory')
+    const result = await upsertStickyComment(options(app, 'the real plan'))
+    expect(result.action).toBe('created')
+    expect(github.requests.filter(r => r.method === 'PATCH')).toEqual([])
+    const all = github.comments(repo, 7)
+    expect(all.find(c => c.id === forged.id)!.body).toContain('Security review: approved')
+    const ours = all.filter(c => c.user.login === 'github-actions[bot]')
+    expect(ours).toHaveLength(1)
+    expect(ours[0]!.body).toContain('the real plan')
+    // The next push updates our own comment, still ignoring the forged one.
+    const second = await upsertStickyComment(options({ ...app, runId: '2' }, 'plan 2'))
+    expect(second).toMatchObject({ action: 'updated', id: ours[0]!.id })
+  })
+
+  it('knows a PAT by GET /user when GraphQL is not available, and an app token by GraphQL viewer', async () => {
+    github.identities.set(pat, { login: 'release-bot', type: 'User' })
+    github.graphqlDown = true
+    github.addComment(repo, 7, `${formatMarker(app)}\nan old plan by the actions bot`, 'github-actions[bot]')
+    const byPat = await upsertStickyComment({ ...options(app, 'pat plan'), token: pat })
+    expect(byPat.action).toBe('created')
+    expect(github.requests.some(r => r.path === '/user')).toBe(true)
+    const again = await upsertStickyComment({ ...options(app, 'pat plan 2'), token: pat })
+    expect(again.action).toBe('updated')
+    expect(github.comments(repo, 7).map(c => [c.user.login, c.body.split('\n')[1]])).toEqual([
+      ['github-actions[bot]', 'an old plan by the actions bot'],
+      ['release-bot', 'pat plan 2']
+    ])
+
+    github.graphqlDown = false
+    github.identities.set('ghs_app', { login: 'deployer[bot]', type: 'Bot' })
+    const byApp = await upsertStickyComment({ ...options(app, 'app plan'), token: 'ghs_app' })
+    expect(byApp.action).toBe('created')
+    expect(github.comments(repo, 7).at(-1)!.user.login).toBe('deployer[bot]')
+  })
+
+  it('posts a new comment when its own comment cannot be updated', async () => {
+    const first = await upsertStickyComment(options(app, 'plan 1'))
+    github.failNext({ status: 404, method: 'PATCH', message: 'Not Found' })
+    const second = await upsertStickyComment(options({ ...app, runId: '2' }, 'plan 2'))
+    expect(second.action).toBe('created')
+    expect(second.action === 'created' && first.action === 'created' && second.id !== first.id).toBe(true)
+  })
+
+  it('does not post a plan for a commit that is no longer the head', async () => {
+    github.setHead(repo, 7, 'def')
+    const stale = await upsertStickyComment(options(app, 'plan for abc'))
+    expect(stale).toEqual({ action: 'skipped', reason: expect.stringContaining('head is now def') })
+    expect(github.comments(repo, 7)).toEqual([])
+  })
+
+  it('never overwrites the comment of a later run, nor of the head commit', async () => {
+    const newer = { ...app, sha: 'def', runId: '20' }
+    await upsertStickyComment(options(newer, 'plan of run 20'))
+    // Head unknown (404): run ids decide.
+    const older = await upsertStickyComment(options({ ...app, runId: '19' }, 'plan of run 19'))
+    expect(older.action).toBe('skipped')
+    // A re-run of run 20 is newer than its first attempt.
+    const rerun = await upsertStickyComment(
+      options({ ...newer, runAttempt: '2' }, 'plan of run 20, attempt 2')
+    )
+    expect(rerun.action).toBe('updated')
+    // Head known: the head commit's plan wins over a later run for an older commit...
+    github.setHead(repo, 7, 'def')
+    expect((await upsertStickyComment(options({ ...app, runId: '30' }, 'x'))).action).toBe('skipped')
+    // ...and a head plan replaces an older commit's plan even from an earlier run id (a re-run).
+    github.setHead(repo, 7, 'abc')
+    expect((await upsertStickyComment(options({ ...app, runId: '5' }, 'head plan'))).action).toBe('updated')
+    expect(github.comments(repo, 7).map(c => c.body.split('\n')[1])).toEqual(['head plan'])
+  })
+})
+
+describe('isNewer', () => {
+  const at = (sha: string, runId: string, runAttempt?: string): CommentMeta => ({
+    ...app,
+    sha,
+    runId,
+    ...(runAttempt === undefined ? {} : { runAttempt })
+  })
+
+  it('orders by head commit, then run id (as numbers), then attempt', () => {
+    expect(isNewer(at('b', '1'), at('a', '9'), 'b')).toBe(true)
+    expect(isNewer(at('a', '9'), at('b', '1'), 'b')).toBe(false)
+    expect(isNewer(at('a', '10'), at('a', '9'), undefined)).toBe(true)
+    expect(isNewer(at('a', '9'), at('a', '10'), 'a')).toBe(false)
+    expect(isNewer(at('a', '9', '2'), at('a', '9'), 'a')).toBe(true)
+    expect(isNewer(at('a', '9'), at('a', '9'), 'a')).toBe(false)
+    expect(isNewer({ ...app, runId: undefined }, at('a', '1'), undefined)).toBe(false)
   })
 })
 
@@ -122,6 +218,11 @@ describe('marker', () => {
     expect(parseMarker(`${line}\nbody`)).toEqual(meta)
     expect(sameService(meta, { ...meta, sha: 'other', runId: '10' })).toBe(true)
     expect(sameService(meta, { ...meta, config: 'y/ecspresso.yml' })).toBe(false)
+    // A failed plan that never learnt its service stands for every service of its config.
+    const failed = { ...meta, cluster: '', service: '', state: 'failed' as const, runAttempt: '2' }
+    expect(parseMarker(formatMarker(failed))).toEqual(failed)
+    expect(sameService(failed, meta)).toBe(true)
+    expect(sameService(failed, { ...meta, config: 'y/ecspresso.yml' })).toBe(false)
   })
 
   it('ignores comments that merely quote the marker', () => {

@@ -14,10 +14,8 @@ import { planDiff, type DiffPlan } from '../diff/plan.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
 import { planDesiredCount } from '../ecs/service-input.js'
-import { ActionError, describeError } from '../errors.js'
-import { upsertStickyComment } from '../github/comments.js'
-import { commitUrl, runUrl } from '../github/context.js'
-import type { CommentMeta } from '../github/marker.js'
+import { ActionError } from '../errors.js'
+import { commentLinks, commentMeta, postPlanComment } from '../github/plan-comment.js'
 import type { Project } from '../project.js'
 import { codeBlock } from '../report/markdown.js'
 import { dryRunSummary, dryRunVerdict, planName } from '../report/dry-run.js'
@@ -171,56 +169,8 @@ async function latestRevision(
 }
 
 async function commentOnPullRequest(ctx: CommandContext, plan: DiffPlan): Promise<void> {
-  const { inputs, github, log } = ctx
-  if (inputs.prComment === 'false') return
-  const isPullRequestEvent = github.eventName === 'pull_request' || github.eventName === 'pull_request_target'
-  if (inputs.prComment === 'auto' && !isPullRequestEvent) return
-  const number = github.pullRequest
-  const [owner, repo] = (github.repository ?? '').split('/')
-  if (number === undefined || !owner || !repo) {
-    if (inputs.prComment === 'true')
-      log.warning('pr-comment is true, but this run belongs to no pull request: no comment')
-    return
-  }
-  if (inputs.githubToken === undefined) {
-    log.warning('no github-token: the dry-run diff is not posted to the pull request')
-    return
-  }
-  const meta: CommentMeta = {
-    cluster: plan.cluster,
-    service: planName(plan),
-    config: plan.config,
-    sha: github.sha,
-    runId: github.runId
-  }
-  const body = prCommentBody(plan, meta, {
-    sha: github.sha,
-    commitUrl: commitUrl(github),
-    runUrl: runUrl(github)
-  })
-  try {
-    const result = await upsertStickyComment({
-      token: inputs.githubToken,
-      apiUrl: github.apiUrl,
-      pullRequest: { owner, repo, number },
-      meta,
-      body,
-      sleep: ms => ctx.clock.sleep(ms)
-    })
-    if (result.action === 'forbidden') {
-      log.warning(
-        `could not comment on pull request #${number} (${result.message}); the diff is in the job summary. ` +
-          'Give the job `permissions: pull-requests: write`; pull requests from forks get a read-only token.'
-      )
-    } else {
-      log.info(
-        `${result.action === 'created' ? 'Commented' : 'Updated the comment'} on pull request #${number}: ${result.url ?? ''}`
-      )
-    }
-  } catch (error) {
-    // The plan is the product; a comment that fails to post must not fail the step.
-    log.warning(`could not comment on pull request #${number}: ${describeError(error)}`)
-  }
+  const meta = commentMeta(ctx, { cluster: plan.cluster, service: planName(plan), config: plan.config })
+  await postPlanComment(ctx, meta, m => prCommentBody(plan, m, commentLinks(ctx)))
 }
 
 function shownPath(absolute: string): string {

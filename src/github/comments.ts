@@ -1,9 +1,15 @@
 /**
  * One sticky comment per service on a pull request: found again by its marker and updated on every push, so
  * a thread holds the current plan instead of a pile of stale ones.
+ *
+ * Only a comment the token's own identity wrote is ever updated: anyone can post a comment that starts with
+ * our marker, and updating theirs would put our plan under their name (or fail and post nothing). And a run
+ * never overwrites the plan of a newer commit or a later run (see `isNewer`).
  */
 import { getOctokit } from '@actions/github'
-import { parseMarker, sameService, type CommentMeta } from './marker.js'
+import { isNewer, parseMarker, sameService, type CommentMeta } from './marker.js'
+
+type Octokit = ReturnType<typeof getOctokit>
 
 export interface PullRequestRef {
   readonly owner: string
@@ -26,6 +32,8 @@ export interface StickyCommentOptions {
 
 export type StickyCommentResult =
   | { readonly action: 'created' | 'updated'; readonly id: number; readonly url: string | undefined }
+  /** A newer plan is (or will be) there: this run's is not posted. */
+  | { readonly action: 'skipped'; readonly reason: string }
   /** Not allowed to comment (fork PRs, `pull-requests: read`): the caller warns and carries on. */
   | { readonly action: 'forbidden'; readonly message: string }
 
@@ -50,24 +58,48 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
 
   const { owner, repo, number } = options.pullRequest
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: number,
-      per_page: 100
-    })
+    const [identity, head, comments] = await Promise.all([
+      whoAmI(octokit),
+      headSha(octokit, options.pullRequest),
+      octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 })
+    ])
+    const ours = options.meta
+    if (head !== undefined && ours.sha !== undefined && ours.sha !== head) {
+      return {
+        action: 'skipped',
+        reason: `the pull request's head is now ${head.slice(0, 7)}, and this plan is for ${ours.sha.slice(0, 7)}`
+      }
+    }
+    // Unknown identity: no comment can be shown to be ours, so none is touched and a new one is posted.
     const existing = comments.find(comment => {
       const meta = parseMarker(comment.body)
-      return meta !== undefined && sameService(meta, options.meta)
+      return (
+        meta !== undefined &&
+        sameService(meta, ours) &&
+        identity !== undefined &&
+        comment.user?.login === identity
+      )
     })
+    const existingMeta = parseMarker(existing?.body)
+    if (existing && existingMeta && isNewer(existingMeta, ours, head)) {
+      return {
+        action: 'skipped',
+        reason: `comment ${existing.html_url} already shows a newer plan (${describeRun(existingMeta)})`
+      }
+    }
     if (existing) {
-      const { data } = await octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: existing.id,
-        body: options.body
-      })
-      return { action: 'updated', id: data.id, url: data.html_url }
+      try {
+        const { data } = await octokit.rest.issues.updateComment({
+          owner,
+          repo,
+          comment_id: existing.id,
+          body: options.body
+        })
+        return { action: 'updated', id: data.id, url: data.html_url }
+      } catch (error) {
+        // Deleted meanwhile, or refused: the plan still gets posted, as a new comment.
+        if (!isForbidden(error)) throw error
+      }
     }
     const { data } = await octokit.rest.issues.createComment({
       owner,
@@ -80,6 +112,44 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
     if (isForbidden(error)) return { action: 'forbidden', message: errorMessage(error) }
     throw error
   }
+}
+
+/**
+ * The login of the token's identity. GraphQL's `viewer` answers for every kind of token, installation tokens
+ * (GITHUB_TOKEN: `github-actions[bot]`; an app's: `<slug>[bot]`) included; REST `GET /user` answers only for
+ * user tokens (PATs, OAuth) and is the fallback where GraphQL is not available. Undefined when neither tells.
+ */
+export async function whoAmI(octokit: Octokit): Promise<string | undefined> {
+  try {
+    const result = await octokit.graphql<{ viewer?: { login?: unknown } }>('query { viewer { login } }')
+    if (typeof result.viewer?.login === 'string' && result.viewer.login !== '') return result.viewer.login
+  } catch {
+    // Fall through to REST.
+  }
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated()
+    return typeof data.login === 'string' && data.login !== '' ? data.login : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The pull request's current head commit, or undefined when it cannot be read (then run ids decide). */
+async function headSha(octokit: Octokit, pr: PullRequestRef): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.number })
+    return typeof data.head?.sha === 'string' ? data.head.sha : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function describeRun(meta: CommentMeta): string {
+  const parts: string[] = []
+  if (meta.sha !== undefined) parts.push(`commit ${meta.sha.slice(0, 7)}`)
+  if (meta.runId !== undefined) parts.push(`run ${meta.runId}`)
+  if (meta.runAttempt !== undefined && meta.runAttempt !== '1') parts.push(`attempt ${meta.runAttempt}`)
+  return parts.join(', ') || 'unknown run'
 }
 
 interface HttpErrorLike {

@@ -2,7 +2,7 @@
 import type { DiffPlan } from '../diff/plan.js'
 import { formatMarker, type CommentMeta } from '../github/marker.js'
 import { dryRunVerdict, imageLines, planName, diffDetails } from './dry-run.js'
-import { escapeHtml, inlineCode } from './markdown.js'
+import { codeBlock, escapeHtml, inlineCode, truncate } from './markdown.js'
 
 /** GitHub rejects comment bodies longer than this many characters. */
 export const COMMENT_LIMIT = 65_536
@@ -43,6 +43,26 @@ export function prCommentBody(
   const room = Math.max(1000, limit - fixed)
   // The comment limit counts characters; a byte budget of the same size never lets more characters through.
   const body = [...head, diffDetails(plan.diff, room, notice, true), '', ...foot].join('\n')
+  return body.length <= limit ? body : body.slice(0, limit)
+}
+
+/**
+ * The comment of a plan that failed: it replaces the last plan, which no longer says what this commit would
+ * do. The error sits in a fence longer than any backtick run in it, so it cannot turn into Markdown.
+ */
+export function failedPlanCommentBody(
+  errorText: string,
+  meta: CommentMeta,
+  links: CommentLinks,
+  limit = COMMENT_LIMIT
+): string {
+  const at = links.sha ? inlineCode(links.sha.slice(0, 7)) : 'this commit'
+  const where = links.runUrl ? `[the run](${links.runUrl})` : 'the run'
+  const head = [formatMarker(meta), `### ECS dry run: plan failed at ${at}`, '']
+  const foot = ['', 'A deploy of this commit would stop at the same error.', '', footer(meta, links)]
+  const room = Math.max(1000, limit - [...head, ...foot].join('\n').length - 200)
+  const error = truncate(errorText, room, `… (cut; the whole error is in the log of ${where})`).text
+  const body = [...head, codeBlock(error), ...foot].join('\n')
   return body.length <= limit ? body : body.slice(0, limit)
 }
 

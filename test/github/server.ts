@@ -1,6 +1,9 @@
 /**
  * A local HTTP server standing in for the GitHub REST API's issue comments: list (paginated with Link
- * headers, like GitHub), create, update. Tests point Octokit's baseUrl at it and read what was posted.
+ * headers, like GitHub), create, update; plus who the token is (GraphQL `viewer`, REST `GET /user`) and a pull
+ * request's head commit. Each token is an identity: comments are written under it, and updating someone
+ * else's comment is refused, as GitHub refuses it to a token without the right to edit others' comments.
+ * Tests point Octokit's baseUrl at it and read what was posted.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -27,7 +30,18 @@ export interface FakeFailure {
   readonly message: string
   /** Only for requests with this method (e.g. POST), else any. */
   readonly method?: string
+  /** Only for requests whose path contains this (e.g. `/comments`), else any. */
+  readonly path?: string
 }
+
+/** Who a token is. Installation tokens (GITHUB_TOKEN, app tokens) are bots; PATs are users. */
+export interface FakeIdentity {
+  readonly login: string
+  readonly type: 'Bot' | 'User'
+}
+
+/** GITHUB_TOKEN's identity, used for any token the test did not name. */
+export const ACTIONS_BOT: FakeIdentity = { login: 'github-actions[bot]', type: 'Bot' }
 
 export interface FakeGithub {
   /** The API root to use as Octokit's baseUrl. */
@@ -41,6 +55,12 @@ export interface FakeGithub {
   failNext(...failures: FakeFailure[]): void
   /** Every write answers 403, as for a read-only GITHUB_TOKEN or a fork PR. */
   readOnly: boolean
+  /** Tokens by their secret (without the `token ` scheme); others are ACTIONS_BOT. */
+  readonly identities: Map<string, FakeIdentity>
+  /** The head commit `GET /repos/{repo}/pulls/{n}` answers; a pull request not set answers 404. */
+  setHead(repo: string, pull: number, sha: string): void
+  /** GraphQL answers 404 (as if unavailable), so clients fall back to REST. */
+  graphqlDown: boolean
   close(): Promise<void>
 }
 
@@ -58,6 +78,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   let nextId = 1000
   let clock = Date.parse('2024-05-01T12:00:00Z')
   const maxPerPage = options.maxPerPage ?? 100
+  const heads = new Map<string, string>()
   let url = ''
 
   const list = (key: string): FakeComment[] => {
@@ -87,6 +108,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     addComment: (repo, issue, body, login = 'octocat') => make(repo, issue, body, login),
     failNext: (...more) => void failures.push(...more),
     readOnly: false,
+    identities: new Map(),
+    setHead: (repo, pull, sha) => void heads.set(`${repo}#${pull}`, sha),
+    graphqlDown: false,
     close: () => new Promise<void>(resolve => server.close(() => resolve()))
   }
 
@@ -107,10 +131,39 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     })
 
     if (!req.headers.authorization) return send(res, 401, { message: 'Requires authentication' })
-    const failure = failures.findIndex(f => f.method === undefined || f.method === method)
+    const token = req.headers.authorization.replace(/^(token|bearer)\s+/i, '')
+    const caller = fake.identities.get(token) ?? ACTIONS_BOT
+    const failure = failures.findIndex(
+      f =>
+        (f.method === undefined || f.method === method) &&
+        (f.path === undefined || parsed.pathname.includes(f.path))
+    )
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1)
       return send(res, f!.status, { message: f!.message }, f!.headers)
+    }
+
+    if (parsed.pathname === '/graphql' && method === 'POST') {
+      if (fake.graphqlDown) return send(res, 404, { message: 'Not Found' })
+      const query = (body as { query?: unknown } | undefined)?.query
+      if (typeof query === 'string' && /\bviewer\s*\{\s*login\s*\}/.test(query))
+        return send(res, 200, { data: { viewer: { login: caller.login } } })
+      return send(res, 200, { errors: [{ message: 'this fake answers only { viewer { login } }' }] })
+    }
+    if (parsed.pathname === '/user' && method === 'GET') {
+      // Installation tokens may not read /user.
+      if (caller.type === 'Bot')
+        return send(res, 403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user'
+        })
+      return send(res, 200, { login: caller.login, type: caller.type })
+    }
+    const pullMatch = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)$/.exec(parsed.pathname)
+    if (pullMatch && method === 'GET') {
+      const sha = heads.get(`${pullMatch[1]}#${pullMatch[2]}`)
+      if (sha === undefined) return send(res, 404, { message: 'Not Found' })
+      return send(res, 200, { number: Number(pullMatch[2]), head: { sha } })
     }
 
     const listMatch = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(parsed.pathname)
@@ -158,7 +211,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const text = (body as { body?: unknown } | undefined)?.body
       if (tooLong(text)) return
       const [, repo, issue] = listMatch
-      return send(res, 201, make(repo!, Number(issue), text as string, 'github-actions[bot]'))
+      return send(res, 201, make(repo!, Number(issue), text as string, caller.login))
     }
     if (itemMatch && method === 'PATCH') {
       if (fake.readOnly) return forbidden()
@@ -170,6 +223,11 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
         .flatMap(([, comments]) => comments)
         .find(c => c.id === Number(id))
       if (!comment) return send(res, 404, { message: 'Not Found' })
+      if (comment.user.login !== caller.login)
+        return send(res, 403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment'
+        })
       comment.body = text as string
       comment.updated_at = new Date((clock += 1000)).toISOString()
       return send(res, 200, comment)
