@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
-import { parseTemplate, renderTemplate, type FunctionMap } from '../../src/render/template/index.js'
+import {
+  DEFAULT_LIMITS,
+  parseTemplate,
+  renderTemplate,
+  type FunctionMap,
+  type RenderLimits
+} from '../../src/render/template/index.js'
 
 const noFunctions: FunctionMap = {}
 
@@ -349,5 +355,71 @@ describe('speed', () => {
     const rendered = await renderTemplate(source, { file: 'big.json', functions })
     expect(JSON.parse(rendered.text)).toHaveLength(50)
     expect(rendered.lineMap.length).toBe(rendered.text.split('\n').length)
+  })
+})
+
+describe('bounds: every rendering ends, with an error at the action that ran away', () => {
+  const render = (source: string, limits: Partial<RenderLimits> = {}) =>
+    renderTemplate(source, {
+      file: 'td.json',
+      functions: {},
+      limits: { ...DEFAULT_LIMITS, ...limits }
+    })
+  const failure = async (promise: Promise<unknown>): Promise<ActionError> => {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(ActionError)
+    return error as ActionError
+  }
+
+  it('stops range 100000000 at the step limit without building the list', async () => {
+    const error = await failure(render('{\n  "a": "{{ range 100000000 }}x{{ end }}"\n}'))
+    expect(error.describe()).toMatch(/^td\.json:2:9: template stopped after 1,000,000 steps/)
+  })
+
+  it('stops a nested range of 10^10 steps, pointing at the inner range', async () => {
+    const error = await failure(render('{{ range 100000 }}\n  {{ range 100000 }}{{ end }}{{ end }}'))
+    expect(error.where).toEqual({ file: 'td.json', line: 2, column: 3 })
+    expect(error.message).toContain('steps')
+  })
+
+  it('stops when the output grows past the size limit', async () => {
+    const error = await failure(
+      render('{{ range 1000 }}{{ printf "%1000d" 1 }}{{ end }}', { maxChars: 100_000 })
+    )
+    expect(error.message).toBe('the rendered output is larger than 100,000 characters')
+    expect(error.where).toMatchObject({ line: 1, column: 17 })
+  })
+
+  it('stops a value doubling without being printed', async () => {
+    const error = await failure(
+      render('{{ $x := "ab" }}{{ range 40 }}{{ $x = printf "%s%s" $x $x }}{{ end }}', { maxChars: 1 << 20 })
+    )
+    expect(error.message).toBe('the value of printf is larger than 1 Mi characters')
+  })
+
+  it('stops at the time limit, read from the injected clock', async () => {
+    let now = 0
+    const error = await failure(
+      render('{{ range 1000000 }}{{ end }}', { timeoutMs: 5000, now: () => (now += 10) })
+    )
+    expect(error.message).toBe('template rendering took longer than 5 s')
+  })
+
+  it('lets ordinary templates through', async () => {
+    await expect(render('{{ range 1000 }}{{ . }}{{ end }}')).resolves.toMatchObject({ lineMap: [1] })
+  })
+})
+
+describe('printf widths and precisions beyond 10^6, as Go', () => {
+  it('consumes the format after too many digits and reports NOVERB, BADWIDTH, BADPREC', async () => {
+    const out = async (source: string) => (await renderTemplate(source, { file: 'f', functions: {} })).text
+    expect(await out('{{ printf "%400000000d" 5 }}')).toBe('%!(NOVERB)%!(EXTRA int=5)')
+    expect(await out('{{ printf "%.400000000f" 5.5 }}')).toBe('%!(NOVERB)%!(EXTRA float64=5.5)')
+    expect(await out('{{ printf "%*d" 400000000 5 }}')).toBe('%!(BADWIDTH)5')
+    expect(await out('{{ printf "%.*d" 400000000 5 }}')).toBe('%!(BADPREC)5')
+    expect((await out('{{ printf "%1000000d|" 5 }}')).length).toBe(1_000_001)
   })
 })

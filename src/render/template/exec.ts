@@ -16,17 +16,91 @@ class LoopSignal extends Error {
   }
 }
 
+/**
+ * How much one rendering may do. Go's text/template has no bounds; a deploy step must end, so a template that
+ * loops 10^8 times or doubles a string 30 times stops with an error at the action doing it.
+ */
+export interface RenderLimits {
+  /** Actions, block entries and range iterations, together. */
+  readonly maxSteps: number
+  /** Characters of output, and of any one value a function returns. */
+  readonly maxChars: number
+  /** Wall-clock time for the whole rendering, plugin calls included. */
+  readonly timeoutMs: number
+  readonly now: () => number
+}
+
+export const DEFAULT_LIMITS: RenderLimits = {
+  // Real definitions take a few thousand steps and a few KiB; ECS caps a task definition at 64 KiB.
+  maxSteps: 1_000_000,
+  maxChars: 8 * 1024 * 1024,
+  timeoutMs: 60_000,
+  now: () => Date.now()
+}
+
+/** Counts steps and time against the limits; throws a located error when one is exceeded. */
+class Budget {
+  private steps = 0
+  private readonly deadline: number
+
+  constructor(
+    private readonly index: LineIndex,
+    readonly limits: RenderLimits
+  ) {
+    this.deadline = limits.now() + limits.timeoutMs
+  }
+
+  step(pos: number): void {
+    this.steps++
+    if (this.steps > this.limits.maxSteps) {
+      throw this.index.error(
+        `template stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps (actions and range iterations)`,
+        pos,
+        {
+          hint: 'a range here runs far more often than a definition needs; check the number or list it ranges over'
+        }
+      )
+    }
+    // Reading the clock every step would cost more than the step.
+    if ((this.steps & 255) === 0) this.checkTime(pos)
+  }
+
+  checkTime(pos: number): void {
+    if (this.limits.now() <= this.deadline) return
+    throw this.index.error(`template rendering took longer than ${this.limits.timeoutMs / 1000} s`, pos, {
+      hint: 'a loop here runs too long, or a template function (plugin) is slow to answer'
+    })
+  }
+
+  checkSize(chars: number, pos: number, what: string): void {
+    if (chars <= this.limits.maxChars) return
+    throw this.index.error(`${what} is larger than ${formatChars(this.limits.maxChars)} characters`, pos, {
+      hint: 'a task or service definition is at most 64 KiB; check the width in printf or the loop building it'
+    })
+  }
+}
+
+function formatChars(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} Mi` : n.toLocaleString('en-US')
+}
+
 /** Collects output and, per output line, the template line it came from. */
 class Output {
   private readonly parts: string[] = []
+  private chars = 0
   readonly lineMap: number[] = []
   private atLineStart = true
   private lastLine = 1
 
-  constructor(private readonly index: LineIndex) {}
+  constructor(
+    private readonly index: LineIndex,
+    private readonly budget: Budget
+  ) {}
 
   emit(text: string, pos: number, fromSource: boolean): void {
     if (text === '') return
+    this.chars += text.length
+    this.budget.checkSize(this.chars, pos, 'the rendered output')
     let line = this.index.line(pos)
     let start = 0
     for (;;) {
@@ -59,14 +133,17 @@ interface Variable {
 export class Executor {
   private readonly vars: Variable[]
   private readonly out: Output
+  private readonly budget: Budget
 
   constructor(
     private readonly index: LineIndex,
     private readonly functions: FunctionMap,
-    data: unknown
+    data: unknown,
+    limits: RenderLimits = DEFAULT_LIMITS
   ) {
     this.vars = [{ name: '$', value: data }]
-    this.out = new Output(index)
+    this.budget = new Budget(index, limits)
+    this.out = new Output(index, this.budget)
   }
 
   async run(nodes: readonly Node[], data: unknown): Promise<{ text: string; lineMap: number[] }> {
@@ -79,6 +156,7 @@ export class Executor {
   }
 
   private async walk(dot: unknown, node: Node): Promise<void> {
+    if (node.type !== 'text') this.budget.step(node.pos)
     switch (node.type) {
       case 'text':
         this.out.emit(node.text, node.pos, true)
@@ -114,15 +192,21 @@ export class Executor {
   ): Promise<void> {
     const mark = this.vars.length
     const value = await this.evalCommands(dot, pipe)
-    let items: [unknown, unknown][]
-    if (Array.isArray(value)) items = value.map((v, i) => [i, v])
+    let items: Iterable<[unknown, unknown]>
+    let count: number
+    if (Array.isArray(value))
+      [items, count] = [value.map((v, i) => [i, v] as [unknown, unknown]), value.length]
     else if (typeof value === 'number' && Number.isInteger(value)) {
-      items = Array.from({ length: Math.max(0, value) }, (_, i) => [i, i])
-    } else if (value === null || value === undefined) items = []
-    else if (isMap(value)) items = mapEntries(value)
-    else throw this.index.error(`range can't iterate over ${formatValue(value)}`, pos)
+      // Counted lazily: `range 100000000` must hit the step limit, not build a list of 10^8 pairs first.
+      ;[items, count] = [upTo(value), Math.max(0, value)]
+    } else if (value === null || value === undefined) [items, count] = [[], 0]
+    else if (isMap(value)) {
+      const entries = mapEntries(value)
+      ;[items, count] = [entries, entries.length]
+    } else throw this.index.error(`range can't iterate over ${formatValue(value)}`, pos)
 
     for (const [key, element] of items) {
+      this.budget.step(pos)
       if (pipe.decl.length === 1) this.setVar(pipe.decl[0]!, element, pipe.isAssign)
       if (pipe.decl.length === 2) {
         this.setVar(pipe.decl[0]!, key, pipe.isAssign)
@@ -140,7 +224,7 @@ export class Executor {
       if (!pipe.isAssign) this.vars.length = mark
     }
     this.vars.length = mark
-    if (items.length === 0 && elseList) await this.walkList(dot, elseList)
+    if (count === 0 && elseList) await this.walkList(dot, elseList)
   }
 
   private setVar(name: string, value: unknown, isAssign: boolean): void {
@@ -310,8 +394,9 @@ export class Executor {
   }
 
   private async invoke(name: string, pos: number, call: () => unknown): Promise<unknown> {
+    let result: unknown
     try {
-      return await call()
+      result = await call()
     } catch (error) {
       if (error instanceof CallShapeError) throw this.index.error(error.message, pos, { cause: error })
       const message = error instanceof Error ? error.message : String(error)
@@ -319,7 +404,15 @@ export class Executor {
         error instanceof Error && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined
       throw this.index.error(`error calling ${name}: ${message}`, pos, { hint, cause: error })
     }
+    // A value can grow without being printed (`$x = printf "%s%s" $x $x` doubles it each time).
+    if (typeof result === 'string') this.budget.checkSize(result.length, pos, `the value of ${name}`)
+    this.budget.checkTime(pos)
+    return result
   }
+}
+
+function* upTo(n: number): Generator<[number, number]> {
+  for (let i = 0; i < n; i++) yield [i, i]
 }
 
 /** How an action prints its value: Go's `<no value>` for nil, else fmt's `%v`. */

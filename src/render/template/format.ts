@@ -266,6 +266,11 @@ function formatOne(value: unknown, verb: string, spec: Spec): string {
   return verb === 'v' || verb === 's' ? formatValue(value) : bad(verb, value)
 }
 
+/** Go's fmt.tooLarge: a width or precision it refuses. */
+function tooLarge(n: number): boolean {
+  return n > 1e6 || n < -1e6
+}
+
 /** fmt.Sprintf with Go's verbs and flags, and its `%!verb(type=value)` reports for mismatches. */
 export function sprintf(format: string, args: readonly unknown[]): string {
   let out = ''
@@ -297,21 +302,31 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       else if (c === '0') spec.zero = true
       else break
     }
-    const readNumber = (): number | undefined => {
+    // Go caps widths and precisions at 10^6: a `*` argument beyond prints %!(BADWIDTH) or %!(BADPREC); digits
+    // beyond (parsenum) consume the rest of the format, which then has no verb.
+    const readNumber = (bad: string): number | null | undefined => {
       if (format[i] === '*') {
         i++
         const arg = args[argIndex++]
-        return isInt(arg) ? arg : undefined
+        if (isInt(arg) && !tooLarge(arg)) return arg
+        out += bad
+        return null
       }
-      const match = /^\d+/.exec(format.slice(i))
-      if (!match) return undefined
-      i += match[0].length
-      return Number(match[0])
+      let num: number | undefined
+      for (; i < format.length && format[i]! >= '0' && format[i]! <= '9'; i++) {
+        if (num !== undefined && tooLarge(num)) {
+          i = format.length
+          return undefined
+        }
+        num = (num ?? 0) * 10 + Number(format[i])
+      }
+      return num
     }
-    spec.width = readNumber()
+    spec.width = readNumber('%!(BADWIDTH)') ?? undefined
     if (format[i] === '.') {
       i++
-      spec.precision = readNumber() ?? 0
+      const precision = readNumber('%!(BADPREC)')
+      spec.precision = precision === null ? undefined : (precision ?? 0)
     }
     const verb = format[i]
     if (verb === undefined) {

@@ -11,7 +11,8 @@ import { BUILTIN_NAMES } from './builtins.js'
 
 /** Throw from a template function for a wrong argument count or type: reported without `error calling`. */
 export { CallShapeError } from './builtins.js'
-import { Executor } from './exec.js'
+import { Executor, type RenderLimits } from './exec.js'
+export { DEFAULT_LIMITS, type RenderLimits } from './exec.js'
 import { parseNodes } from './parser.js'
 import { LineIndex, TemplateSyntaxError } from './positions.js'
 
@@ -68,9 +69,16 @@ export class Template {
     }
   }
 
-  async execute(options: { functions: FunctionMap; data?: unknown }): Promise<Rendered> {
+  async execute(options: {
+    functions: FunctionMap
+    data?: unknown
+    limits?: RenderLimits | undefined
+  }): Promise<Rendered> {
     this.checkFunctions(options.functions)
-    return new Executor(this.index, options.functions, options.data).run(this.nodes, options.data)
+    return new Executor(this.index, options.functions, options.data, options.limits).run(
+      this.nodes,
+      options.data
+    )
   }
 }
 
@@ -89,10 +97,12 @@ export function parseTemplate(source: string, file: string): Template {
 
 export async function renderTemplate(
   source: string,
-  options: { file: string; functions: FunctionMap; data?: unknown }
+  options: { file: string; functions: FunctionMap; data?: unknown; limits?: RenderLimits | undefined }
 ): Promise<Rendered> {
   const template = parseTemplate(source, options.file)
-  return template.execute(options.data === undefined ? { functions: options.functions } : options)
+  return template.execute(
+    options.data === undefined ? { functions: options.functions, limits: options.limits } : options
+  )
 }
 
 function hintFor(message: string): string | undefined {
