@@ -12,7 +12,7 @@ import {
 import { ActionError } from './errors.js'
 import type { ImageOverride } from './inputs.js'
 import type { Logger } from './log.js'
-import { formatOf, parseRendered, RenderedPositions } from './render/document.js'
+import { decodeSource, formatOf, parseRendered, RenderedPositions } from './render/document.js'
 import { builtinFunctions } from './render/functions.js'
 import { pluginFunctions } from './render/plugins/index.js'
 import { renderTemplate, type FunctionMap } from './render/template/index.js'
@@ -118,9 +118,9 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
       hint: 'render it to JSON once (`jsonnet file.jsonnet > file.json`) and point the config at the JSON file'
     })
   }
-  let source: string
+  let bytes: Buffer
   try {
-    source = await readFile(absolute, 'utf8')
+    bytes = await readFile(absolute)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new ActionError(
@@ -130,8 +130,11 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
       { hint: 'paths in the config are relative to the config file' }
     )
   }
-  const rendered = await renderTemplate(source, { file: shown, functions })
-  return parseRendered(new RenderedPositions(shown, rendered.text, rendered.lineMap), formatOf(absolute))
+  const rendered = await renderTemplate(decodeSource(bytes, shown), { file: shown, functions })
+  return parseRendered(
+    new RenderedPositions(shown, rendered.text, rendered.lineMap, rendered.templatePosition),
+    formatOf(absolute)
+  )
 }
 
 /** Replaces the image of each named container; a name that matches no container is an input error. */

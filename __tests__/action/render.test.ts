@@ -107,7 +107,7 @@ describe('bad input: one clear error, non-zero exit', () => {
       await runAction({ inputs: { command: 'render', config: bad('json-syntax') } })
     )
     expect(error).toMatch(
-      /json-syntax\/td\.json:12:5: JSON syntax error after rendering, at rendered line 10 \(from template line 12\)/
+      /json-syntax\/td\.json:11:24: JSON syntax error after rendering, at rendered line 9, column 24 \(template line 11, column 24\): a trailing comma before }/
     )
   })
 

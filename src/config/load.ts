@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import { parseDuration } from '../duration.js'
 import { ActionError, ActionErrors, closest } from '../errors.js'
-import { parseRendered, RenderedPositions, type JsonPath, type Locate } from '../render/document.js'
+import {
+  decodeSource,
+  parseRendered,
+  RenderedPositions,
+  type JsonPath,
+  type Locate
+} from '../render/document.js'
 import { renderTemplate, type FunctionMap } from '../render/template/index.js'
 import type { CodeDeployConfig, Config, IgnoreConfig, PluginConfig } from './types.js'
 
@@ -42,7 +48,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     })
   }
   const rendered = await renderTemplate(source, { file: options.path, functions: options.functions })
-  const positions = new RenderedPositions(options.path, rendered.text, rendered.lineMap)
+  const positions = new RenderedPositions(
+    options.path,
+    rendered.text,
+    rendered.lineMap,
+    rendered.templatePosition
+  )
   // ecspresso reads any non-Jsonnet config as YAML, of which JSON is a subset.
   const format = extname(path).toLowerCase() === '.json' ? 'json' : 'yaml'
   const { value, locate } = parseRendered(positions, format)
@@ -51,8 +62,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
 
 async function readSource(absolute: string, shown: string): Promise<string> {
   try {
-    return await readFile(absolute, 'utf8')
+    return decodeSource(await readFile(absolute), shown)
   } catch (error) {
+    if (error instanceof ActionError) throw error
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
       throw new ActionError(`config file not found (looked for ${absolute})`, {

@@ -84,10 +84,19 @@ function formatChars(n: number): string {
   return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} Mi` : n.toLocaleString('en-US')
 }
 
+export interface RenderedText {
+  readonly text: string
+  readonly lineMap: number[]
+  /** The template line and column a character of the output came from. */
+  readonly templatePosition: (offset: number) => { line: number; column: number }
+}
+
 /** Collects output and, per output line, the template line it came from. */
 class Output {
   private readonly parts: string[] = []
   private chars = 0
+  /** Per emitted chunk: where it starts in the output, where in the source, and whether it is source text. */
+  private readonly chunks: { out: number; pos: number; fromSource: boolean }[] = []
   readonly lineMap: number[] = []
   private atLineStart = true
   private lastLine = 1
@@ -99,6 +108,7 @@ class Output {
 
   emit(text: string, pos: number, fromSource: boolean): void {
     if (text === '') return
+    this.chunks.push({ out: this.chars, pos, fromSource })
     this.chars += text.length
     this.budget.checkSize(this.chars, pos, 'the rendered output')
     let line = this.index.line(pos)
@@ -119,9 +129,27 @@ class Output {
     this.parts.push(text)
   }
 
-  finish(): { text: string; lineMap: number[] } {
+  finish(): RenderedText {
     if (this.atLineStart) this.lineMap.push(this.lastLine)
-    return { text: this.parts.join(''), lineMap: this.lineMap }
+    const { chunks, index } = this
+    return {
+      text: this.parts.join(''),
+      lineMap: this.lineMap,
+      // Source text maps character by character; an action's output maps to the action (its `{{`).
+      templatePosition: offset => {
+        let low = 0
+        let high = chunks.length - 1
+        if (high < 0) return { line: 1, column: 1 }
+        while (low < high) {
+          const mid = (low + high + 1) >> 1
+          if (chunks[mid]!.out <= offset) low = mid
+          else high = mid - 1
+        }
+        const chunk = chunks[low]!
+        const pos = chunk.fromSource ? chunk.pos + Math.max(0, offset - chunk.out) : chunk.pos
+        return { line: index.line(pos), column: index.column(pos) }
+      }
+    }
   }
 }
 
@@ -146,7 +174,7 @@ export class Executor {
     this.out = new Output(index, this.budget)
   }
 
-  async run(nodes: readonly Node[], data: unknown): Promise<{ text: string; lineMap: number[] }> {
+  async run(nodes: readonly Node[], data: unknown): Promise<RenderedText> {
     await this.walkList(data, nodes)
     return this.out.finish()
   }

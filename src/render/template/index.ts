@@ -24,6 +24,8 @@ export interface Rendered {
   readonly text: string
   /** `lineMap[i]` is the 1-based template line that rendered line `i + 1` came from. */
   readonly lineMap: readonly number[]
+  /** The template line and column a character of the rendered text came from. */
+  readonly templatePosition?: (offset: number) => { line: number; column: number }
 }
 
 /** A function name used by a template, and where. */
