@@ -136,6 +136,14 @@ describe('upsertStickyComment: whose comment, and which plan is newer', () => {
     expect(github.comments(repo, 7).at(-1)!.user.login).toBe('deployer[bot]')
   })
 
+  it('touches no comment when it cannot learn who it is', async () => {
+    github.graphqlDown = true // and GET /user refuses an installation token
+    await upsertStickyComment(options(app, 'plan 1'))
+    const second = await upsertStickyComment(options({ ...app, runId: '2' }, 'plan 2'))
+    expect(second.action).toBe('created')
+    expect(github.requests.filter(r => r.method === 'PATCH')).toEqual([])
+  })
+
   it('posts a new comment when its own comment cannot be updated', async () => {
     const first = await upsertStickyComment(options(app, 'plan 1'))
     github.failNext({ status: 404, method: 'PATCH', message: 'Not Found' })
