@@ -71,7 +71,7 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
       }
     }
     // Unknown identity: no comment can be shown to be ours, so none is touched and a new one is posted.
-    const existing = comments.find(comment => {
+    const candidates = comments.filter(comment => {
       const meta = parseMarker(comment.body)
       return (
         meta !== undefined &&
@@ -80,6 +80,12 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
         comment.user?.login === identity
       )
     })
+    // The comment naming this very service before one that stands for any service of the config.
+    const existing =
+      candidates.find(comment => {
+        const meta = parseMarker(comment.body)
+        return meta?.cluster === ours.cluster && meta.service === ours.service
+      }) ?? candidates[0]
     const existingMeta = parseMarker(existing?.body)
     if (existing && existingMeta && isNewer(existingMeta, ours, head)) {
       return {
