@@ -59,7 +59,12 @@ export function failedPlanCommentBody(
   const at = links.sha ? inlineCode(links.sha.slice(0, 7)) : 'this commit'
   const where = links.runUrl ? `[the run](${links.runUrl})` : 'the run'
   const head = [formatMarker(meta), `### ECS dry run: plan failed at ${at}`, '']
-  const foot = ['', 'The previous plan no longer applies. Fix this and push: the next plan replaces this comment.', '', footer(meta, links)]
+  const foot = [
+    '',
+    'The previous plan no longer applies. Fix this and push: the next plan replaces this comment.',
+    '',
+    footer(meta, links)
+  ]
   const room = Math.max(1000, limit - [...head, ...foot].join('\n').length - 200)
   const error = truncate(errorText, room, `… (cut; the whole error is in the log of ${where})`).text
   const body = [...head, codeBlock(error), ...foot].join('\n')
