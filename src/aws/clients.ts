@@ -5,6 +5,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient } from '@aws-sdk/client-ssm'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 
 /**
  * The AWS clients a command may need, each created on first use: a command imports only the SDK packages
@@ -30,13 +31,32 @@ export interface ClientOptions {
 
 const USER_AGENT: [string, string] = ['ecs-deploy-action', '1']
 
+/** The first retry's ceiling; each retry doubles it, up to MAX_RETRY_DELAY_MS. */
+export const RETRY_DELAY_BASE_MS = 250
+export const MAX_RETRY_DELAY_MS = 20_000
+
+/**
+ * How long to wait before retry `attempt` (1 for the first): exponential with "equal jitter", so every
+ * wait is at least half its ceiling (a throttled caller always backs off) and callers spread out.
+ * Two throttled attempts cost 0.375–0.75 s; eight attempts wait 16–32 s in all.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_RETRY_DELAY_MS, RETRY_DELAY_BASE_MS * 2 ** Math.max(0, attempt - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
 export function createAwsClients(options: ClientOptions): AwsClients {
+  const maxAttempts = options.maxAttempts ?? 8
   const config = {
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    // Adaptive retry backs off on throttling (RegisterTaskDefinition allows 1/s sustained) and 5xx.
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 8,
+    // Standard retries (throttling, 5xx, network; retry quota and Retry-After kept) with our own backoff.
+    // Not 'adaptive': its client-side rate limiter starts at 0.5 requests/s after the first throttle when a
+    // short-lived client has measured no sending rate yet, so each retry waited 2 s and every later call on
+    // the client (the watch's polls included) crawled; nor the SDK's default throttling backoff, whose
+    // random wait of up to 1 s, then 2 s, made two throttled registrations cost up to 3 s.
+    retryStrategy: new ConfiguredRetryStrategy(maxAttempts, attempt => retryDelayMs(attempt)),
+    maxAttempts,
     customUserAgent: [USER_AGENT]
   }
   const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
