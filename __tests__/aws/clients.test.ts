@@ -24,7 +24,7 @@ describe('client factory', () => {
   it('retries in standard mode with that backoff, without the adaptive client-side rate limiter', async () => {
     const ecs = await createAwsClients({ region: 'us-east-1', maxAttempts: 5 }).ecs()
     const strategy = await ecs.config.retryStrategy()
-    expect(strategy.mode).toBe('standard')
+    expect((strategy as { mode?: string }).mode).toBe('standard')
     expect(strategy).not.toHaveProperty('rateLimiter')
     expect(await ecs.config.maxAttempts()).toBe(5)
     ecs.destroy()

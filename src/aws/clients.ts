@@ -5,7 +5,6 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient } from '@aws-sdk/client-ssm'
-import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 
 /**
  * The AWS clients a command may need, each created on first use: a command imports only the SDK packages
@@ -47,7 +46,12 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 
 export function createAwsClients(options: ClientOptions): AwsClients {
   const maxAttempts = options.maxAttempts ?? 8
-  const config = {
+  const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+    let made: Promise<T> | undefined
+    return () => (made ??= make())
+  }
+  // Made on first use, like the clients: a render loads no SDK code.
+  const config = once(async () => ({
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     // Standard retries (throttling, 5xx, network; retry quota and Retry-After kept) with our own backoff.
@@ -55,31 +59,34 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     // short-lived client has measured no sending rate yet, so each retry waited 2 s and every later call on
     // the client (the watch's polls included) crawled; nor the SDK's default throttling backoff, whose
     // random wait of up to 1 s, then 2 s, made two throttled registrations cost up to 3 s.
-    retryStrategy: new ConfiguredRetryStrategy(maxAttempts, attempt => retryDelayMs(attempt)),
+    retryStrategy: new (await import('@smithy/core/retry')).ConfiguredRetryStrategy(maxAttempts, attempt =>
+      retryDelayMs(attempt)
+    ),
     maxAttempts,
     customUserAgent: [USER_AGENT]
-  }
-  const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
-    let made: Promise<T> | undefined
-    return () => (made ??= make())
-  }
+  }))
   return {
     region: options.region,
-    ecs: once(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config)),
-    codedeploy: once(async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(config)),
+    ecs: once(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(await config())),
+    codedeploy: once(
+      async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(await config())
+    ),
     autoScaling: once(
       async () =>
-        new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config)
+        new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(
+          await config()
+        )
     ),
-    ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient(config)),
+    ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient(await config())),
     secretsManager: once(
-      async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)
+      async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(await config())
     ),
     cloudFormation: once(
-      async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)
+      async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(await config())
     ),
     s3: once(
-      async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config, forcePathStyle: true })
+      async () =>
+        new (await import('@aws-sdk/client-s3')).S3Client({ ...(await config()), forcePathStyle: true })
     )
   }
 }

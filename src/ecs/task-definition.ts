@@ -101,6 +101,15 @@ async function registerOnce(
     tags: registrationTags(definition, options.deployId)
   }
   const family = definition.family ?? ''
+  const liveArn = options.live.taskDefinition?.taskDefinitionArn
+  const bound: RegistrationBound = {
+    // Whatever this run registers gets a revision above the one the service ran when planned.
+    aboveRevision:
+      liveArn !== undefined && familyOf(liveArn) === family
+        ? options.live.taskDefinition?.revision
+        : undefined,
+    since: options.clock.now()
+  }
   const registered = await applyOnce<TaskDefinition>({
     operation: 'RegisterTaskDefinition',
     clock: options.clock,
@@ -112,27 +121,68 @@ async function registerOnce(
         throw new Error('RegisterTaskDefinition returned no ARN')
       return out.taskDefinition
     },
-    check: () => findRegistration(options.ecs, family, options.deployId),
+    check: () => findRegistration(options.ecs, family, options.deployId, bound),
     onRetry: (reason, attempt) => options.log.info(`${reason}; retrying (attempt ${attempt + 1})`)
   })
   return { arn: registered.taskDefinitionArn!, taskDefinition: registered, registered: true }
 }
 
-/** Looks through the family's newest revisions for the one tagged with this run's deploy id. */
+/** Where to stop looking for a registration: revisions that were there before the first attempt. */
+export interface RegistrationBound {
+  /** A revision known to exist before the first attempt (the live one), when of the same family. */
+  readonly aboveRevision: number | undefined
+  /** When the first attempt was sent (ms since the epoch, this machine's clock). */
+  readonly since: number
+}
+
+/**
+ * Older than this before `since`, a revision predates the attempt whatever this machine's clock says: AWS
+ * refuses requests signed more than 5 minutes off its own time (twice that, to be safe).
+ */
+export const CLOCK_SKEW_MARGIN_MS = 10 * 60_000
+
+/**
+ * Looks through the family's revisions, newest first and page by page, for the one tagged with this run's
+ * deploy id, down to the first revision that predates the attempt: however many others registered
+ * meanwhile, a registration that happened is found.
+ */
 export async function findRegistration(
   ecs: ECSClient,
   family: string,
-  deployId: string
+  deployId: string,
+  bound: RegistrationBound
 ): Promise<TaskDefinition | undefined> {
-  const listed = await ecs.send(
-    new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', status: 'ACTIVE', maxResults: 20 })
-  )
-  const ofFamily = (listed.taskDefinitionArns ?? []).filter(arn => familyOf(arn) === family).slice(0, 5)
-  for (const arn of ofFamily) {
-    const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }))
-    if (out.tags?.some(t => t.key === DEPLOY_ID_TAG && t.value === deployId)) return out.taskDefinition
-  }
+  // The SDK keeps AWS's clock offset once it has had to correct a skewed signature.
+  const oldest = bound.since + (ecs.config.systemClockOffset ?? 0) - CLOCK_SKEW_MARGIN_MS
+  let nextToken: string | undefined
+  do {
+    const listed = await ecs.send(
+      new ListTaskDefinitionsCommand({
+        familyPrefix: family,
+        sort: 'DESC',
+        status: 'ACTIVE',
+        maxResults: 100,
+        ...(nextToken === undefined ? {} : { nextToken })
+      })
+    )
+    for (const arn of listed.taskDefinitionArns ?? []) {
+      if (familyOf(arn) !== family) continue
+      if (bound.aboveRevision !== undefined && revisionOf(arn) <= bound.aboveRevision) return undefined
+      const out = await ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })
+      )
+      if (out.tags?.some(t => t.key === DEPLOY_ID_TAG && t.value === deployId)) return out.taskDefinition
+      const registeredAt = out.taskDefinition?.registeredAt?.getTime()
+      if (registeredAt !== undefined && registeredAt < oldest) return undefined
+    }
+    nextToken = listed.nextToken
+  } while (nextToken !== undefined)
   return undefined
+}
+
+/** `...task-definition/web:12` → 12. */
+function revisionOf(arn: string): number {
+  return Number(arn.slice(arn.lastIndexOf(':') + 1))
 }
 
 /** `arn:aws:ecs:r:a:task-definition/web:12` → `web`. */
