@@ -238,6 +238,11 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
     watch,
     rollback,
     durationMs: clock.now() - started,
+    definitionsUnchanged: resolved?.reused === true && applied?.skipped === true,
+    hasChanges:
+      applied === undefined
+        ? undefined
+        : applied.created || resolved?.arn !== previous || applied.serviceChanged === true,
     failure,
     awsError
   }
@@ -282,7 +287,8 @@ async function taskDefinitionToDeploy(
     skip: ctx.inputs.skipTaskDefinition,
     latest: ctx.inputs.latestTaskDefinition,
     deployId,
-    definitionPath: project.taskDefinitionPath
+    definitionPath: project.taskDefinitionPath,
+    ignoreTags: project.config.ignore.tags
   })
   ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
   return resolved

@@ -13,6 +13,8 @@ import type { Logger } from '../log.js'
 import { awsErrorName, type LiveState } from './live.js'
 import { applyOnce, noBlindRetry } from './once.js'
 import { DEPLOY_ID_TAG } from '../contract.js'
+import { jsonEqual } from '../diff/json.js'
+import { normalizeTaskDefinition } from '../diff/normalize.js'
 
 /**
  * Tag put on every task definition this action registers, valued with the run's deploy id. After an
@@ -26,6 +28,8 @@ export interface ResolvedTaskDefinition {
   readonly taskDefinition: TaskDefinition | undefined
   /** True when this run registered it. */
   readonly registered: boolean
+  /** True when the rendered definition equals the service's live one, so that revision is deployed again. */
+  readonly reused: boolean
 }
 
 export interface ResolveOptions {
@@ -41,6 +45,8 @@ export interface ResolveOptions {
   readonly deployId: string
   /** For messages: where the definition came from. */
   readonly definitionPath: string | undefined
+  /** Tag keys managed elsewhere (config `ignore.tags`), not compared. */
+  readonly ignoreTags?: readonly string[] | undefined
 }
 
 /** Picks what to deploy: a fresh registration, or with `skip` the service's current or the family's latest. */
@@ -49,7 +55,7 @@ export async function resolveTaskDefinition(options: ResolveOptions): Promise<Re
   if (options.skip) {
     const current = live.service?.taskDefinition
     if (!options.latest && current !== undefined) {
-      return { arn: current, taskDefinition: live.taskDefinition, registered: false }
+      return { arn: current, taskDefinition: live.taskDefinition, registered: false, reused: false }
     }
     const family = definition?.family ?? live.taskDefinition?.family
     if (family === undefined) {
@@ -58,14 +64,40 @@ export async function resolveTaskDefinition(options: ResolveOptions): Promise<Re
       })
     }
     const latest = await latestActive(options.ecs, family)
-    return { arn: latest.taskDefinitionArn!, taskDefinition: latest, registered: false }
+    return { arn: latest.taskDefinitionArn!, taskDefinition: latest, registered: false, reused: false }
   }
   if (definition === undefined) {
     throw new ActionError('the config names no task_definition to register', {
       hint: 'add task_definition to the config, or set skip-task-definition: true to deploy the current revision'
     })
   }
+  const running = live.service === undefined ? undefined : live.taskDefinition
+  if (
+    running?.taskDefinitionArn !== undefined &&
+    running.status === 'ACTIVE' &&
+    sameTaskDefinition(definition, running, live.taskDefinitionTags, options.ignoreTags)
+  ) {
+    options.log.info(
+      `task definition unchanged: the service's ${running.taskDefinitionArn} is reused, nothing registered`
+    )
+    return { arn: running.taskDefinitionArn, taskDefinition: running, registered: false, reused: true }
+  }
   return registerOnce(options, definition)
+}
+
+/**
+ * Whether a rendered task definition equals a described one, compared as the dry run's diff compares them
+ * (the same normalization; the deploy-id tag and ignored tags left out), so "no changes" means no registration.
+ */
+export function sameTaskDefinition(
+  definition: RegisterTaskDefinitionCommandInput,
+  described: TaskDefinition,
+  describedTags: readonly Tag[],
+  ignoreTags: readonly string[] | undefined
+): boolean {
+  const options = { ignoreTags }
+  const live = describedTags.length > 0 ? { ...described, tags: describedTags } : described
+  return jsonEqual(normalizeTaskDefinition(live, options), normalizeTaskDefinition(definition, options))
 }
 
 async function latestActive(ecs: ECSClient, family: string): Promise<TaskDefinition> {
@@ -124,7 +156,7 @@ async function registerOnce(
     check: () => findRegistration(options.ecs, family, options.deployId, bound),
     onRetry: (reason, attempt) => options.log.info(`${reason}; retrying (attempt ${attempt + 1})`)
   })
-  return { arn: registered.taskDefinitionArn!, taskDefinition: registered, registered: true }
+  return { arn: registered.taskDefinitionArn!, taskDefinition: registered, registered: true, reused: false }
 }
 
 /** Where to stop looking for a registration: revisions that were there before the first attempt. */
