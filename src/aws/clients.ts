@@ -30,36 +30,63 @@ export interface ClientOptions {
 
 const USER_AGENT: [string, string] = ['ecs-deploy-action', '1']
 
+/** The first retry's ceiling; each retry doubles it, up to MAX_RETRY_DELAY_MS. */
+export const RETRY_DELAY_BASE_MS = 250
+export const MAX_RETRY_DELAY_MS = 20_000
+
+/**
+ * How long to wait before retry `attempt` (1 for the first): exponential with "equal jitter", so every
+ * wait is at least half its ceiling (a throttled caller always backs off) and callers spread out.
+ * Two throttled attempts cost 0.375–0.75 s; eight attempts wait 16–32 s in all.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_RETRY_DELAY_MS, RETRY_DELAY_BASE_MS * 2 ** Math.max(0, attempt - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
 export function createAwsClients(options: ClientOptions): AwsClients {
-  const config = {
-    region: options.region,
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    // Adaptive retry backs off on throttling (RegisterTaskDefinition allows 1/s sustained) and 5xx.
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 8,
-    customUserAgent: [USER_AGENT]
-  }
+  const maxAttempts = options.maxAttempts ?? 8
   const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     let made: Promise<T> | undefined
     return () => (made ??= make())
   }
+  // Made on first use, like the clients: a render loads no SDK code.
+  const config = once(async () => ({
+    region: options.region,
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    // Standard retries (throttling, 5xx, network; retry quota and Retry-After kept) with our own backoff.
+    // Not 'adaptive': its client-side rate limiter starts at 0.5 requests/s after the first throttle when a
+    // short-lived client has measured no sending rate yet, so each retry waited 2 s and every later call on
+    // the client (the watch's polls included) crawled; nor the SDK's default throttling backoff, whose
+    // random wait of up to 1 s, then 2 s, made two throttled registrations cost up to 3 s.
+    retryStrategy: new (await import('@smithy/core/retry')).ConfiguredRetryStrategy(maxAttempts, attempt =>
+      retryDelayMs(attempt)
+    ),
+    maxAttempts,
+    customUserAgent: [USER_AGENT]
+  }))
   return {
     region: options.region,
-    ecs: once(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config)),
-    codedeploy: once(async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(config)),
+    ecs: once(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(await config())),
+    codedeploy: once(
+      async () => new (await import('@aws-sdk/client-codedeploy')).CodeDeployClient(await config())
+    ),
     autoScaling: once(
       async () =>
-        new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config)
+        new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(
+          await config()
+        )
     ),
-    ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient(config)),
+    ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient(await config())),
     secretsManager: once(
-      async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config)
+      async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(await config())
     ),
     cloudFormation: once(
-      async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(config)
+      async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(await config())
     ),
     s3: once(
-      async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config, forcePathStyle: true })
+      async () =>
+        new (await import('@aws-sdk/client-s3')).S3Client({ ...(await config()), forcePathStyle: true })
     )
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { AwsClients } from '../aws/clients.js'
-import type { Status } from '../contract.js'
+import { Output, type Status } from '../contract.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { describeLive, type LiveState } from '../ecs/live.js'
 import { createService, rollbackService, updateService, type Applied } from '../ecs/rolling.js'
@@ -238,6 +238,11 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
     watch,
     rollback,
     durationMs: clock.now() - started,
+    definitionsUnchanged: resolved?.reused === true && applied?.skipped === true,
+    hasChanges:
+      applied === undefined
+        ? undefined
+        : applied.created || resolved?.arn !== previous || applied.serviceChanged === true,
     failure,
     awsError
   }
@@ -262,7 +267,9 @@ async function deployBlueGreen(
   await readOnly(() => planCodeDeploy({ ctx, project, live, taskDefinitionArn: planned, clients }))
   const ecs = annotateErrors(await clients.ecs())
   const resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, makeDeployId(ctx))
-  return deployWithCodeDeploy({ ctx, project, live, taskDefinitionArn: resolved.arn, clients })
+  const result = await deployWithCodeDeploy({ ctx, project, live, taskDefinitionArn: resolved.arn, clients })
+  // CodeDeploy changes the task definition only: it changed unless the live revision was reused.
+  return { ...result, outputs: { [Output.HasChanges]: String(!resolved.reused), ...result.outputs } }
 }
 
 /** Registers the rendered task definition, or with skip-task-definition picks the current or latest one. */
@@ -282,7 +289,8 @@ async function taskDefinitionToDeploy(
     skip: ctx.inputs.skipTaskDefinition,
     latest: ctx.inputs.latestTaskDefinition,
     deployId,
-    definitionPath: project.taskDefinitionPath
+    definitionPath: project.taskDefinitionPath,
+    ignoreTags: project.config.ignore.tags
   })
   ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
   return resolved

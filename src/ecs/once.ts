@@ -1,3 +1,4 @@
+import { retryDelayMs } from '../aws/clients.js'
 import type { Clock } from '../clock.js'
 
 /**
@@ -98,6 +99,15 @@ export interface OnceOptions<T> {
 }
 
 /**
+ * The wait before our own retry `attempt` (1 for the first). After an ambiguous failure AWS has already
+ * answered the check, so the SDK's short backoff will do; after the SDK's own throttling retries ran out
+ * (16 s and more of backing off), wait longer: the limit has not refilled yet.
+ */
+export function retryWaitMs(attempt: number, throttled: boolean): number {
+  return throttled ? Math.min(16_000, 1000 * 2 ** (attempt - 1)) : retryDelayMs(attempt)
+}
+
+/**
  * Applies a write exactly once: throttling is retried (the SDK backs off; when its attempts run out we wait
  * and try again), and after an ambiguous failure we ask AWS whether the write happened before trying again.
  */
@@ -105,7 +115,7 @@ export async function applyOnce<T>(options: OnceOptions<T>): Promise<T> {
   const retries = options.retries ?? 4
   let lastError: unknown
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await options.clock.sleep(Math.min(16_000, 1000 * 2 ** (attempt - 1)))
+    if (attempt > 0) await options.clock.sleep(retryWaitMs(attempt, isThrottling(lastError)))
     try {
       return await options.send()
     } catch (error) {

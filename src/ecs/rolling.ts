@@ -15,6 +15,7 @@ import {
   buildCreateServiceInput,
   buildUpdateServiceInput,
   planTagChanges,
+  serviceMatches,
   type ServiceDefinition,
   type TagChanges
 } from './service-input.js'
@@ -26,6 +27,10 @@ export interface Applied {
   readonly serviceDeploymentArn: string | undefined
   readonly created: boolean
   readonly tagChanges: TagChanges
+  /** No UpdateService was sent: the service already runs the task definition with the definition's settings. */
+  readonly skipped?: boolean
+  /** The service's settings (other than the task definition) differed from the definition's. */
+  readonly serviceChanged?: boolean
 }
 
 interface Common {
@@ -81,6 +86,28 @@ export async function updateService(
     readonly ignoreTags: readonly string[]
   }
 ): Promise<Applied> {
+  const tagChanges = planTagChanges(options.live.tags ?? [], options.definition?.tags, options.ignoreTags)
+  const serviceChanged =
+    !serviceMatches(options.definition, options.live, options.desiredCount, options.ignoreTags) ||
+    tagChanges.set.length > 0 ||
+    tagChanges.remove.length > 0
+  if (
+    !serviceChanged &&
+    !options.forceNewDeployment &&
+    options.taskDefinitionArn === options.live.taskDefinition
+  ) {
+    options.log.info(`service ${options.service} unchanged: no UpdateService`)
+    const primary = primaryDeployment(options.live)
+    return {
+      service: options.live,
+      deploymentId: primary.id,
+      serviceDeploymentArn: primary.arn,
+      created: false,
+      tagChanges,
+      skipped: true,
+      serviceChanged: false
+    }
+  }
   const input = buildUpdateServiceInput({
     cluster: options.cluster,
     service: options.service,
@@ -92,9 +119,15 @@ export async function updateService(
   })
   const service = await sendUpdate(options, input, options.live)
   const primary = primaryDeployment(service)
-  const tagChanges = planTagChanges(options.live.tags ?? [], options.definition?.tags, options.ignoreTags)
   await syncTags(options.ecs, service.serviceArn ?? options.live.serviceArn!, tagChanges, options.log)
-  return { service, deploymentId: primary.id, serviceDeploymentArn: primary.arn, created: false, tagChanges }
+  return {
+    service,
+    deploymentId: primary.id,
+    serviceDeploymentArn: primary.arn,
+    created: false,
+    tagChanges,
+    serviceChanged
+  }
 }
 
 /** Rolling rollback: the service back to `previous`, one UpdateService. */

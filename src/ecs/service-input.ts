@@ -1,4 +1,6 @@
 import type { CreateServiceCommandInput, Service, Tag, UpdateServiceCommandInput } from '@aws-sdk/client-ecs'
+import { jsonEqual } from '../diff/json.js'
+import { normalizeServicePair } from '../diff/normalize.js'
 
 /** A rendered service definition: CreateService's input without cluster, name and task definition. */
 export type ServiceDefinition = Omit<CreateServiceCommandInput, 'cluster' | 'serviceName' | 'taskDefinition'>
@@ -93,6 +95,23 @@ export function buildUpdateServiceInput(plan: UpdatePlanInput): UpdateServiceCom
   if (plan.desiredCount !== undefined) input.desiredCount = plan.desiredCount
   if (plan.forceNewDeployment) input.forceNewDeployment = true
   return input
+}
+
+/**
+ * Whether the live service already has everything the definition sets, compared as the dry run's diff
+ * compares them (the same normalization), with the desired count a deploy would send in place of the file's.
+ */
+export function serviceMatches(
+  definition: ServiceDefinition | undefined,
+  live: Service,
+  desiredCount: number | undefined,
+  ignoreTags: readonly string[]
+): boolean {
+  if (definition === undefined) return desiredCount === undefined || desiredCount === live.desiredCount
+  const { desiredCount: _fromFile, ...rest } = definition
+  const asDeployed = desiredCount === undefined ? rest : { ...rest, desiredCount }
+  const pair = normalizeServicePair(asDeployed, live, { ignoreTags })
+  return jsonEqual(pair.live, pair.local)
 }
 
 export interface CreatePlanInput {

@@ -36,6 +36,10 @@ export interface DeployReport {
   readonly watch: WatchResult | undefined
   readonly rollback: { readonly by: 'ecs' | 'action'; readonly watch: WatchResult | undefined } | undefined
   readonly durationMs: number
+  /** The rendered definitions equal the live ones: the live revision was reused and no UpdateService sent. */
+  readonly definitionsUnchanged?: boolean | undefined
+  /** The task definition or the service's settings changed (undefined when nothing was applied). */
+  readonly hasChanges?: boolean | undefined
   /** Why the step fails, said to a person. */
   readonly failure: string | undefined
   readonly awsError: AwsErrorInfo | undefined
@@ -72,6 +76,7 @@ export function deployOutputs(report: DeployReport): Partial<Record<OutputName, 
     outputs[Output.PreviousTaskDefinitionArn] = report.previousTaskDefinitionArn
   if (report.serviceArn) outputs[Output.ServiceArn] = report.serviceArn
   if (report.deploymentId) outputs[Output.DeploymentId] = report.deploymentId
+  if (report.hasChanges !== undefined) outputs[Output.HasChanges] = String(report.hasChanges)
   return outputs
 }
 
@@ -89,6 +94,10 @@ export function deploySummary(report: DeployReport): string {
   const url = consoleUrl(report.region, report.cluster, report.service)
   parts.push(`## ${icon} Deploy ${escapeHtml(report.service)}: ${report.status}`)
   if (report.failure) parts.push(`> **${escapeHtml(report.failure)}**`)
+  if (report.definitionsUnchanged)
+    parts.push(
+      `Definitions unchanged: the service already runs ${inlineCode(shortTaskDefinition(report.targetTaskDefinitionArn))} as defined; nothing was registered or updated.`
+    )
 
   const rows: string[][] = [
     [

@@ -78,6 +78,8 @@ export class Ecs {
   readonly revisions = new Map<string, ServiceRevision>()
   readonly serviceDeployments = new Map<string, ServiceDeploymentRecord>()
   readonly scenario = new Scenario()
+  /** CreateService client tokens per cluster: the service each created and the request that created it. */
+  private readonly clientTokens = new Map<string, { key: string; request: string }>()
 
   constructor(readonly world: World) {}
 
@@ -273,6 +275,19 @@ export class Ecs {
     const name = asString(params.serviceName, 'serviceName', true)
     const key = `${cluster.name}/${name}`
     const existing = this.services.get(key)
+    // As ECS: the same client token with the same request returns the service it created; the same token
+    // with another request, or another create of an existing service, is refused.
+    const token = asString(params.clientToken, 'clientToken')
+    if (token !== undefined && !/^[\x21-\x7e]{1,36}$/.test(token))
+      throw invalidParameter('clientToken must be 1 to 36 ASCII characters in the range 33-126.')
+    const tokenKey = `${cluster.name}/${token ?? ''}`
+    const request = canonicalJson(params)
+    const earlier = token === undefined ? undefined : this.clientTokens.get(tokenKey)
+    if (earlier !== undefined) {
+      if (earlier.key !== key || earlier.request !== request)
+        throw invalidParameter('Creation of service was not idempotent.')
+      if (existing && existing.status !== 'INACTIVE') return existing
+    }
     if (existing && existing.status !== 'INACTIVE')
       throw invalidParameter('Creation of service was not idempotent.')
     const controller = (asObject(params.deploymentController, 'deploymentController') ?? { type: 'ECS' }) as {
@@ -328,6 +343,7 @@ export class Ecs {
     const tags = asArray(params.tags, 'tags') as Tag[]
     if (tags.length > 0) this.tags.set(service.arn, clone(tags))
     if (td) this.startDeployment(service, td.arn, now, { reason: 'create' })
+    if (token !== undefined) this.clientTokens.set(tokenKey, { key, request })
     return service
   }
 
@@ -821,4 +837,13 @@ export class Ecs {
 /** The circuit breaker's failure threshold as AWS documents it. */
 export function failureThreshold(desired: number): number {
   return Math.max(3, Math.min(200, Math.ceil(desired * 0.5)))
+}
+
+/** JSON with object keys sorted, so two requests that say the same thing compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v
+  )
 }
