@@ -3,6 +3,7 @@
  * a thread holds the current plan instead of a pile of stale ones.
  */
 import { getOctokit } from '@actions/github'
+import { commentBody } from '../report/sink.js'
 import { parseMarker, sameService, type CommentMeta } from './marker.js'
 
 export interface PullRequestRef {
@@ -49,6 +50,8 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
   })
 
   const { owner, repo, number } = options.pullRequest
+  // Whatever built the body, it is posted through the sink: secrets replaced, within the size limit.
+  const body = commentBody(options.body)
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
@@ -65,7 +68,7 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
         owner,
         repo,
         comment_id: existing.id,
-        body: options.body
+        body
       })
       return { action: 'updated', id: data.id, url: data.html_url }
     }
@@ -73,7 +76,7 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
       owner,
       repo,
       issue_number: number,
-      body: options.body
+      body
     })
     return { action: 'created', id: data.id, url: data.html_url }
   } catch (error) {
