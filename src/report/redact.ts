@@ -74,8 +74,8 @@ export interface SecretValues {
  * Redaction by value for a live/local pair. Every string on the local side that holds a secret (an SSM
  * SecureString, a secret environment variable, wherever it sits: labels, command, tags, options) has it
  * replaced by `•••`. The live side at the same place may hold the *previous* secret, which no registry knows:
- * it becomes `•••` too when it differs from the local value, so the diff still shows `"•••"` → `"•••"` (a
- * change) without either value. Arrays of `{name|key: …}` pair up by that name, others by position.
+ * it becomes `•••` when it differs from the local value, and the local side then reads `••• (changed)`, so
+ * the diff shows `"•••"` → `"••• (changed)"` without either value. Arrays of `{name|key: …}` pair up by that name, others by position.
  */
 export function redactSecretPair(
   live: JsonObject | undefined,
@@ -87,7 +87,9 @@ export function redactSecretPair(
     if (typeof after === 'string') {
       if (!values.has(after)) return { live: before, local: after }
       const shown = values.redact(after)
-      return { live: typeof before === 'string' && before !== after ? mask : before, local: shown }
+      if (typeof before !== 'string' || before === after) return { live: before, local: shown }
+      // Both sides hidden, yet the line must still differ so the diff shows the change.
+      return { live: mask, local: shown === mask ? `${mask} (changed)` : shown }
     }
     if (Array.isArray(after)) {
       const beforeArray = asArray(before)
