@@ -274,13 +274,16 @@ describe('secrets never leave (issue 12 items 1-3)', () => {
     expectContained(seen)
   })
 
-  it('an AWS error quoting a secret (a cluster named by an SSM value) is redacted', async () => {
+  it('an error quoting a secret (a cluster named by a secret environment variable) is redacted', async () => {
     const seen = await attack({
       config:
-        'region: us-east-1\ncluster: "{{ ssm `/app/password` }}"\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\n',
-      td: JSON.stringify(taskDefinition())
+        'region: us-east-1\ncluster: "{{ must_env `CLUSTER` }}"\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\n',
+      td: JSON.stringify(taskDefinition()),
+      env: { CLUSTER: ENV_SECRET }
     })
-    expectContained(seen)
+    expect(seen.run.exitCode).not.toBe(0)
+    expect(seen.run.errors.join('\n')).toContain('•••')
+    expectContained(seen, [...ALL_SECRETS, ENV_SECRET])
   })
 
   it('AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and the GitHub token in labels are hidden even with redact: false', async () => {
