@@ -194,7 +194,7 @@ function rendered(text: string): { headings: string[]; links: string[] } {
   tokens.forEach((token, i) => {
     if (token.type === 'heading_open') headings.push(tokens[i + 1]?.content ?? '')
     for (const child of token.children ?? [])
-      if (child.type === 'link_open') links.push(child.attrGet('href') ?? '')
+      if (child.type === 'link_open') links.push(String(child.attrGet('href') ?? ''))
   })
   return { headings, links }
 }

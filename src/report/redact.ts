@@ -87,7 +87,8 @@ export function redactSecretPair(
     if (typeof after === 'string') {
       if (!values.has(after)) return { live: before, local: after }
       const shown = values.redact(after)
-      if (typeof before !== 'string' || before === after) return { live: before, local: shown }
+      if (before === after) return { live: shown, local: shown }
+      if (typeof before !== 'string') return { live: before, local: shown }
       // Both sides hidden, yet the line must still differ so the diff shows the change.
       return { live: mask, local: shown === mask ? `${mask} (changed)` : shown }
     }
