@@ -64,7 +64,7 @@ export class SecretRegistry {
     for (const masked of new Set([value, ...lines])) this.options.mask(masked)
     const forms = new Set<string>()
     for (const raw of [value, ...lines]) {
-      for (const form of [raw, JSON.stringify(raw).slice(1, -1), jsonEscape(raw)]) {
+      for (const form of [raw, JSON.stringify(raw).slice(1, -1), jsonEscape(raw), encodeURIComponent(raw)]) {
         forms.add(form)
         forms.add(escapeHtml(form))
       }
