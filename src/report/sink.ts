@@ -72,11 +72,7 @@ export class SecretRegistry {
     this.patterns = [...new Set([...this.patterns, ...forms])].sort((a, b) => b.length - a.length)
   }
 
-  /** The values registered so far (for structural redaction of the diff's live side). */
-  values(): string[] {
-    return [...this.known]
-  }
-
+  /** Whether the text holds a secret. */
   has(text: string): boolean {
     return this.redact(text) !== text
   }
@@ -87,13 +83,6 @@ export class SecretRegistry {
     for (const pattern of this.patterns) if (out.includes(pattern)) out = out.split(pattern).join(MASK)
     for (const form of this.quoted) if (out.includes(form)) out = out.split(form).join(`"${MASK}"`)
     return out
-  }
-
-  /** For tests: forget everything. */
-  clear(): void {
-    this.known.clear()
-    this.patterns = []
-    this.quoted.clear()
   }
 }
 
