@@ -27,6 +27,32 @@ export default tseslint.config(
     }
   },
   {
+    // Everything a person reads passes one sink (redaction by value, workflow-command and Markdown escaping,
+    // GitHub's size limits): action code neither prints nor writes outputs or summaries itself.
+    files: ['src/**'],
+    ignores: ['src/report/sink.ts', 'src/inputs.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@actions/core',
+              message:
+                'print, set outputs and the summary through src/report/sink.ts; read inputs in src/inputs.ts'
+            }
+          ]
+        }
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'print through src/report/sink.ts' },
+        { object: 'process', property: 'stderr', message: 'print through src/report/sink.ts' }
+      ]
+    }
+  },
+  {
     files: ['__tests__/**', 'test/**', 'bench/**', 'scripts/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

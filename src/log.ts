@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as sink from './report/sink.js'
 
 /** What commands print to the job log; tests collect the lines instead. */
 export interface Logger {
@@ -6,21 +6,23 @@ export interface Logger {
   warning(message: string, where?: { file?: string; line?: number; column?: number }): void
   debug(message: string): void
   group<T>(title: string, body: () => Promise<T>): Promise<T>
-  /** Masks a secret value in every later log line (values from secret-source template functions). */
-  mask(secret: string): void
+  /**
+   * Registers a secret value (from a secret-source template function; `source` names it, never the value):
+   * masked in every later log line and replaced wherever it appears in what the action writes.
+   */
+  mask(secret: string, source?: string): void
 }
 
+/**
+ * The runner's log, through the sink: secrets replaced, lines that could act as workflow commands made
+ * inert, annotation properties escaped.
+ */
 export const actionsLogger: Logger = {
-  info: message => core.info(message),
-  warning: (message, where) =>
-    core.warning(message, {
-      ...(where?.file === undefined ? {} : { file: where.file }),
-      ...(where?.line === undefined ? {} : { startLine: where.line }),
-      ...(where?.column === undefined ? {} : { startColumn: where.column })
-    }),
-  debug: message => core.debug(message),
-  group: (title, body) => core.group(title, body),
-  mask: secret => core.setSecret(secret)
+  info: message => sink.info(message),
+  warning: (message, where) => sink.warning(message, where),
+  debug: message => sink.debug(message),
+  group: (title, body) => sink.group(title, body),
+  mask: (secret, source) => sink.secrets.add(secret, source ?? 'a template function')
 }
 
 /** A logger that keeps lines in memory, for tests. */

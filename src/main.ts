@@ -1,5 +1,4 @@
 import { tmpdir } from 'node:os'
-import * as core from '@actions/core'
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { systemClock } from './clock.js'
 import type { CommandContext, CommandResult } from './commands/types.js'
@@ -10,6 +9,7 @@ import { parseInputs } from './inputs.js'
 import { actionsLogger } from './log.js'
 import { loadProject } from './project.js'
 import { failureSummary } from './report/failure.js'
+import * as sink from './report/sink.js'
 
 /** The action's entry: parse inputs, run the command, write outputs and the job summary. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -17,6 +17,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Until a command starts, nothing can have been written to AWS, and the summary says so.
   let commandStarted = false
   let ctx: CommandContext | undefined
+  // The token and the AWS credentials are masked before anything can print them.
+  sink.registerEnvironmentSecrets(env)
   try {
     const inputs = parseInputs()
     ctx = {
@@ -35,6 +37,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       images: inputs.images,
       awsClients: ctx.awsClients,
       skipTaskDefinition: inputs.command === 'deploy' && inputs.skipTaskDefinition,
+      redact: inputs.redact,
       log: ctx.log
     })
     // Each command's modules (and the AWS SDK clients they use) load only when that command runs.
@@ -47,18 +50,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     } else {
       result = await (await import('./commands/deploy.js')).runDeploy(ctx, project)
     }
+    // Outputs, summary and failure go through the sink: redacted, escaped, within GitHub's limits.
     for (const [name, value] of Object.entries(result.outputs)) {
-      if (value !== undefined) core.setOutput(name, value)
+      if (value !== undefined) sink.setOutput(name, value)
     }
-    summaryWritten = await writeSummary(result.summary)
-    if (result.failure !== undefined) core.setFailed(result.failure)
+    summaryWritten = await sink.writeSummary(result.summary)
+    if (result.failure !== undefined) sink.fail(result.failure)
   } catch (error) {
     const text = describeError(error)
-    core.setOutput(Output.Status, 'failed')
-    if (!summaryWritten) await writeSummary(failureSummary(text, !commandStarted))
+    sink.setOutput(Output.Status, 'failed')
+    if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted))
     // A dry run on a pull request: the sticky comment says the plan failed instead of showing the last one.
     if (ctx) await (await import('./github/plan-comment.js')).commentFailedPlan(ctx, text)
-    core.setFailed(text)
+    sink.fail(text)
   }
 }
 
@@ -76,17 +80,6 @@ function awsClientsFor(): (region: string) => AwsClients {
       made.set(region, clients)
     }
     return clients
-  }
-}
-
-async function writeSummary(markdown: string): Promise<boolean> {
-  if (!process.env.GITHUB_STEP_SUMMARY || markdown === '') return false
-  try {
-    await core.summary.addRaw(markdown, true).write()
-    return true
-  } catch (error) {
-    core.warning(`could not write the job summary: ${describeError(error)}`)
-    return false
   }
 }
 

@@ -38,6 +38,8 @@ export interface LoadProjectOptions {
   readonly awsClients?: ((region: string) => AwsClients) | undefined
   /** Deploying the service's current revision: the task definition file is not rendered, as in ecspresso. */
   readonly skipTaskDefinition?: boolean
+  /** The `redact` input: values of environment variables the templates read are secrets too. */
+  readonly redact?: boolean | undefined
   readonly log: Logger
 }
 
@@ -48,13 +50,13 @@ export interface LoadProjectOptions {
 export async function loadProject(options: LoadProjectOptions): Promise<Project> {
   const secrets: string[] = []
   const sink = {
-    add(value: string) {
+    add(value: string, source: string) {
       if (value === '' || secrets.includes(value)) return
       secrets.push(value)
-      options.log.mask(value)
+      options.log.mask(value, source)
     }
   }
-  const builtins = builtinFunctions(options.env, sink)
+  const builtins = builtinFunctions(options.env, sink, { redactEnv: options.redact ?? false })
   const warn = (message: string, where: { file?: string; line?: number; column?: number }) =>
     options.log.warning(`${formatWhere(where)}${message}`, where)
 

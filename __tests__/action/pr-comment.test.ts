@@ -117,8 +117,9 @@ describe('failed, stale and reordered plans (item 7)', () => {
     const failed = await plan({ sha: SHA_B, runId: '101' })
     expect(failed.exitCode).toBe(1)
     expect(failed.outputs.status).toBe('failed')
-    // The error did quote it (the log's masking is another matter).
-    expect(failed.errors[0]).toContain('secret-for-tests')
+    // The error quotes the rendered line, with the secret replaced there too.
+    expect(failed.errors[0]).toContain('"•••"')
+    expect(failed.errors[0]).not.toContain('secret-for-tests')
     expect(ours()).toHaveLength(1)
     const body = ours()[0]!.body
     expect(ours()[0]!.id).toBe(id)

@@ -183,6 +183,34 @@ describe('tfstate plugin', () => {
     expect(missing.message).toBe('error calling net_tfstate: aws_lb.nope.arn is not found in tfstate')
   })
 
+  it('registers what a template reads from a sensitive output as a secret, and nothing else', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tfstate-'))
+    const sensitive = {
+      ...state,
+      outputs: {
+        ...state.outputs,
+        db_password: { value: 'tf-sensitive-pw', type: 'string', sensitive: true }
+      }
+    }
+    await writeFile(join(dir, 'terraform.tfstate'), JSON.stringify(sensitive))
+    const secrets = sink()
+    const functions = pluginFunctions(
+      [{ name: 'tfstate', config: { path: 'terraform.tfstate' }, funcPrefix: '' }],
+      clients,
+      secrets,
+      join(dir, 'ecspresso.yml')
+    )
+    const { text } = await renderTemplate(
+      '{{ tfstate "output.db_password" }} {{ tfstate "output.vpc_id" }}',
+      {
+        file: 't',
+        functions
+      }
+    )
+    expect(text).toBe('tf-sensitive-pw vpc-1')
+    expect(secrets.values).toEqual(['tf-sensitive-pw'])
+  })
+
   it('rejects unknown plugins, missing locations and clashing names', () => {
     expect(() =>
       pluginFunctions([{ name: 'vault', config: {}, funcPrefix: '' }], clients, sink(), '.')

@@ -20,6 +20,7 @@ import type { Project } from '../project.js'
 import { codeBlock } from '../report/markdown.js'
 import { dryRunSummary, dryRunVerdict, planName } from '../report/dry-run.js'
 import { prCommentBody } from '../report/pr-comment.js'
+import { secrets } from '../report/sink.js'
 import type { CommandContext, CommandResult } from './types.js'
 
 export async function runDryRun(ctx: CommandContext, project: Project): Promise<CommandResult> {
@@ -50,7 +51,8 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
     },
     ignoreTags: config.ignore.tags,
     codeDeploy,
-    redact: ctx.inputs.redact
+    redact: ctx.inputs.redact,
+    secrets
   })
 
   const verdict = dryRunVerdict(plan)

@@ -2,7 +2,8 @@
  * What a deploy would change, as data: both definitions normalized and compared with what runs, the containers
  * and fields that differ, and the unified diff text. Pure; the dry-run command does the reads.
  */
-import { redactTaskDefinitionPair } from '../report/redact.js'
+import { redactSecretPair, redactTaskDefinitionPair, type SecretValues } from '../report/redact.js'
+import { MASK } from '../report/sink.js'
 import { asArray, asObject, field, jsonEqual, type JsonObject } from './json.js'
 import { normalizeServicePair, normalizeTaskDefinition } from './normalize.js'
 import { unifiedJsonDiff } from './unified.js'
@@ -72,6 +73,8 @@ export interface PlanInput {
   /** The service deploys through CodeDeploy (from the config, or its deployment controller). */
   readonly codeDeploy: boolean
   readonly redact: boolean
+  /** Secret values (SSM SecureStrings, secret env): hidden on both sides of both diffs, whatever `redact` says. */
+  readonly secrets?: SecretValues | undefined
 }
 
 export function planDiff(input: PlanInput): DiffPlan {
@@ -105,7 +108,8 @@ function diffTaskDefinition(input: PlanInput): DefinitionDiff {
     live = normalizeTaskDefinition(described, options)
   }
   const to = input.local.taskDefinitionPath ?? 'task definition'
-  const shown = input.redact ? redactTaskDefinitionPair(live, local) : { live, local }
+  const fields = input.redact ? redactTaskDefinitionPair(live, local) : { live, local }
+  const shown = bySecretValue(fields, input.secrets)
   return {
     kind: 'task-definition',
     from,
@@ -128,6 +132,7 @@ function diffService(input: PlanInput): DefinitionDiff {
   const arn = described === undefined ? undefined : field(described, 'serviceArn')
   const from = input.live.service === undefined ? '/dev/null' : arn || `service ${input.service ?? ''}`
   const to = input.local.serviceDefinitionPath ?? 'service definition'
+  const shown = bySecretValue(pair, input.secrets)
   return {
     kind: 'service',
     from,
@@ -137,8 +142,15 @@ function diffService(input: PlanInput): DefinitionDiff {
     changed: !jsonEqual(pair.live, pair.local),
     fields: changedFields(pair.live, pair.local, []),
     containers: [],
-    text: unifiedJsonDiff(pair.live, pair.local, from, to)
+    text: unifiedJsonDiff(shown.live, shown.local, from, to)
   }
+}
+
+function bySecretValue(
+  pair: { live: JsonObject | undefined; local: JsonObject | undefined },
+  secrets: SecretValues | undefined
+): { live: JsonObject | undefined; local: JsonObject | undefined } {
+  return secrets === undefined ? pair : redactSecretPair(pair.live, pair.local, secrets, MASK)
 }
 
 function changedFields(live: JsonObject | undefined, local: JsonObject, skip: readonly string[]): string[] {

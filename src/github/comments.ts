@@ -7,6 +7,7 @@
  * never overwrites the plan of a newer commit or a later run (see `isNewer`).
  */
 import { getOctokit } from '@actions/github'
+import { commentBody } from '../report/sink.js'
 import { isNewer, parseMarker, sameService, type CommentMeta } from './marker.js'
 
 type Octokit = ReturnType<typeof getOctokit>
@@ -57,6 +58,8 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
   })
 
   const { owner, repo, number } = options.pullRequest
+  // Whatever built the body, it is posted through the sink: secrets replaced, within the size limit.
+  const body = commentBody(options.body)
   try {
     const [identity, head, comments] = await Promise.all([
       whoAmI(octokit),
@@ -99,7 +102,7 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
           owner,
           repo,
           comment_id: existing.id,
-          body: options.body
+          body
         })
         return { action: 'updated', id: data.id, url: data.html_url }
       } catch (error) {
@@ -111,7 +114,7 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
       owner,
       repo,
       issue_number: number,
-      body: options.body
+      body
     })
     return { action: 'created', id: data.id, url: data.html_url }
   } catch (error) {

@@ -6,9 +6,61 @@ import { ActionError } from '../errors.js'
 import { goTypeName } from './template/format.js'
 import { CallShapeError, type FunctionMap } from './template/index.js'
 
-/** Receives values read from secret sources, so the caller can mask them in logs. */
+/** Receives values read from secret sources, so the caller can mask them in logs and hide them everywhere. */
 export interface SecretSink {
-  add(value: string): void
+  /** `source` names where the value came from (`env DB_PASSWORD`), never the value. */
+  add(value: string, source: string): void
+}
+
+/** Environment variables always treated as secrets, whatever `redact` says. */
+export const ALWAYS_SECRET_ENV = [
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  // Not secret by AWS's definition, but configure-aws-credentials masks it, and it names the account's key.
+  'AWS_ACCESS_KEY_ID',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+] as const
+
+/**
+ * Variables a template may read that are public by construction (the runner sets them, or the action's own
+ * `image-tag` input): not treated as secrets under `redact`, so image tags and commit SHAs stay readable.
+ */
+export const PUBLIC_ENV: ReadonlySet<string> = new Set([
+  'IMAGE_TAG',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'CI',
+  'GITHUB_ACTION',
+  'GITHUB_ACTOR',
+  'GITHUB_BASE_REF',
+  'GITHUB_EVENT_NAME',
+  'GITHUB_HEAD_REF',
+  'GITHUB_JOB',
+  'GITHUB_REF',
+  'GITHUB_REF_NAME',
+  'GITHUB_REPOSITORY',
+  'GITHUB_REPOSITORY_OWNER',
+  'GITHUB_RUN_ATTEMPT',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_NUMBER',
+  'GITHUB_SERVER_URL',
+  'GITHUB_SHA',
+  'GITHUB_WORKFLOW',
+  'RUNNER_ARCH',
+  'RUNNER_OS'
+])
+
+export interface BuiltinOptions {
+  /** The `redact` input: every variable a template reads (but PUBLIC_ENV) is a secret. */
+  readonly redactEnv?: boolean | undefined
+}
+
+/** Whether a value read from the environment variable `name` is a secret. */
+export function isSecretEnv(name: string, redactEnv: boolean): boolean {
+  return (ALWAYS_SECRET_ENV as readonly string[]).includes(name) || (redactEnv && !PUBLIC_ENV.has(name))
 }
 
 function strings(args: readonly unknown[]): string[] {
@@ -26,12 +78,16 @@ function strings(args: readonly unknown[]): string[] {
  */
 export function envLookup(
   env: Readonly<Record<string, string | undefined>>,
-  keys: readonly string[]
+  keys: readonly string[],
+  read?: (name: string, value: string) => void
 ): string {
   let value = ''
   for (const key of keys) {
     value = env[key] ?? ''
-    if (value !== '') return value
+    if (value !== '') {
+      read?.(key, value)
+      return value
+    }
     value = key
   }
   return value
@@ -82,16 +138,24 @@ function mustEnvHint(name: string): string {
 
 export function builtinFunctions(
   env: Readonly<Record<string, string | undefined>>,
-  _secrets?: SecretSink
+  secrets?: SecretSink,
+  options: BuiltinOptions = {}
 ): FunctionMap {
+  // Registered as it is read, so it is masked before any line can show it.
+  const read = (name: string, value: string): void => {
+    if (secrets && isSecretEnv(name, options.redactEnv ?? false)) secrets.add(value, `env ${name}`)
+  }
   return {
-    env: (...args: unknown[]) => envLookup(env, strings(args)),
+    env: (...args: unknown[]) => envLookup(env, strings(args), read),
     must_env: (...args: unknown[]) => {
       if (args.length !== 1)
         throw new CallShapeError(`wrong number of args for must_env: want 1 got ${args.length}`)
       const [name] = strings(args) as [string]
       const value = env[name]
-      if (value !== undefined) return value
+      if (value !== undefined) {
+        read(name, value)
+        return value
+      }
       throw new ActionError(`environment variable ${name} is not defined`, { hint: mustEnvHint(name) })
     },
     json_escape: (...args: unknown[]) => {

@@ -1,12 +1,26 @@
 /** Markdown helpers for job summaries and PR comments: escaping, fences, collapsible sections, limits. */
 
-/** `core.summary` does not escape; text from users or AWS must not become HTML. */
+/**
+ * Text from users or AWS as inline Markdown: no HTML (`core.summary` does not escape), no new block (a line
+ * break becomes `<br>`, so `# …` after it cannot make a heading), no link or image (`[` `]` escaped), and no
+ * block marker at its start (`# `, `> `, `- ` inside a list item).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[[\]]/g, '\\$&')
+    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
+    .replace(/^(\s*)([#+*=|-])/, '$1\\$2')
 }
 
-/** Inline code that survives backticks inside the text. */
-export function inlineCode(text: string): string {
+/** Line breaks shown as a symbol: a code span holding one would otherwise end the heading or list it sits in. */
+const NEWLINE_SYMBOL = '␤'
+
+/** Inline code that survives backticks and line breaks inside the text. */
+export function inlineCode(raw: string): string {
+  const text = raw.replace(/\r\n|\r|\n|\u2028|\u2029/g, NEWLINE_SYMBOL)
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map(m => m[0].length))
   const ticks = '`'.repeat(longest + 1)
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : ''

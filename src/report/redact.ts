@@ -63,3 +63,74 @@ function environmentValues(container: JsonObject | undefined): Map<string, Json[
   }
   return values
 }
+
+/** Secret values, as the sink knows them: whether a text holds one, and the text with each replaced. */
+export interface SecretValues {
+  has(text: string): boolean
+  redact(text: string): string
+}
+
+/**
+ * Redaction by value for a live/local pair. Every string on the local side that holds a secret (an SSM
+ * SecureString, a secret environment variable, wherever it sits: labels, command, tags, options) has it
+ * replaced by `•••`. The live side at the same place may hold the *previous* secret, which no registry knows:
+ * it becomes `•••` when it differs from the local value, and the local side then reads `••• (changed)`, so
+ * the diff shows `"•••"` → `"••• (changed)"` without either value. Arrays of `{name|key: …}` pair up by that name, others by position.
+ */
+export function redactSecretPair(
+  live: JsonObject | undefined,
+  local: JsonObject | undefined,
+  values: SecretValues,
+  mask: string
+): { live: JsonObject | undefined; local: JsonObject | undefined } {
+  const walk = (before: Json | undefined, after: Json): { live: Json | undefined; local: Json } => {
+    if (typeof after === 'string') {
+      if (!values.has(after)) return { live: before, local: after }
+      const shown = values.redact(after)
+      if (before === after) return { live: shown, local: shown }
+      if (typeof before !== 'string') return { live: before, local: shown }
+      // Both sides hidden, yet the line must still differ so the diff shows the change.
+      return { live: mask, local: shown === mask ? `${mask} (changed)` : shown }
+    }
+    if (Array.isArray(after)) {
+      const beforeArray = asArray(before)
+      if (beforeArray === undefined)
+        return { live: before, local: after.map(item => walk(undefined, item).local) }
+      const liveOut = [...beforeArray]
+      const localOut = after.map((item, index) => {
+        const at = partnerIndex(beforeArray, item, index)
+        const pair = walk(at === undefined ? undefined : beforeArray[at], item)
+        if (at !== undefined) liveOut[at] = pair.live ?? null
+        return pair.local
+      })
+      return { live: liveOut, local: localOut }
+    }
+    if (isObject(after)) {
+      const beforeObject = asObject(before)
+      const liveOut: JsonObject | undefined = beforeObject === undefined ? undefined : { ...beforeObject }
+      const localOut: JsonObject = {}
+      for (const [key, value] of Object.entries(after)) {
+        const pair = walk(beforeObject?.[key], value)
+        localOut[key] = pair.local
+        if (liveOut !== undefined && key in liveOut) liveOut[key] = pair.live ?? null
+      }
+      return { live: liveOut ?? before, local: localOut }
+    }
+    return { live: before, local: after }
+  }
+  if (local === undefined) return { live, local }
+  const out = walk(live, local)
+  return { live: asObject(out.live ?? undefined), local: asObject(out.local) }
+}
+
+function partnerIndex(before: readonly Json[], item: Json, index: number): number | undefined {
+  const object = asObject(item)
+  for (const id of ['name', 'key'] as const) {
+    const wanted = object?.[id]
+    if (typeof wanted === 'string') {
+      const found = before.findIndex(other => asObject(other)?.[id] === wanted)
+      return found < 0 ? undefined : found
+    }
+  }
+  return index < before.length ? index : undefined
+}

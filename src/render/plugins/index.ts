@@ -53,7 +53,7 @@ function functionsOf(
           hint: 'add config: { path: terraform.tfstate } or config: { url: s3://bucket/key } to the plugin'
         })
       }
-      return tfstateFunctions({ path, url }, baseDir, () => clients().s3())
+      return tfstateFunctions({ path, url }, baseDir, () => clients().s3(), fetch, secrets)
     }
     default:
       throw new ActionError(`plugin ${plugin.name} is not available`, {

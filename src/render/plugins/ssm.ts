@@ -24,7 +24,7 @@ export function ssmFunctions(client: () => Promise<SSMClient>, secrets: SecretSi
     }
     const parameter = (await get(name)).Parameter
     const value = parameter?.Value ?? ''
-    if (parameter?.Type === 'SecureString') secrets.add(value)
+    if (parameter?.Type === 'SecureString') secrets.add(value, `ssm ${name}`)
     switch (parameter?.Type) {
       case 'SecureString':
       case 'String':

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { jsonEscape } from '../functions.js'
+import { jsonEscape, type SecretSink } from '../functions.js'
 import { sprintf } from '../template/format.js'
 import type { FunctionMap } from '../template/index.js'
 import { awsMessage, memoize, stringArg } from './memo.js'
@@ -48,6 +48,15 @@ export function scanState(state: State): Map<string, unknown> {
     }
   }
   return scanned
+}
+
+/** Outputs Terraform marks `sensitive`: what a template reads from them is a secret. */
+export function sensitiveOutputs(state: State): Set<string> {
+  const names = new Set<string>()
+  for (const [key, value] of Object.entries(state.outputs ?? {}))
+    if (value && typeof value === 'object' && (value as { sensitive?: unknown }).sensitive === true)
+      names.add(`output.${key}`)
+  return names
 }
 
 function outputValue(value: unknown): unknown {
@@ -108,8 +117,10 @@ export function tfstateFunctions(
   location: TFStateLocation,
   baseDir: string,
   s3: () => Promise<S3Client>,
-  fetchUrl: typeof fetch = fetch
+  fetchUrl: typeof fetch = fetch,
+  secrets?: SecretSink
 ): FunctionMap {
+  let sensitive = new Set<string>()
   const load = memoize(async (): Promise<Map<string, unknown>> => {
     let text: string
     const where = location.path ?? location.url ?? ''
@@ -145,13 +156,17 @@ export function tfstateFunctions(
       throw new Error(`failed to read tfstate from ${where}: invalid json`, { cause: error })
     }
     if (state.version !== 4) throw new Error(`unsupported state version ${String(state.version)} in ${where}`)
+    sensitive = sensitiveOutputs(state)
     return scanState(state)
   })
   const tfstate = async (addressArg: unknown): Promise<string> => {
     const address = stringArg('tfstate', addressArg, 'the address').replace(/'/g, '"')
     const value = lookupState(await load(''), address)
     if (value === undefined || value === null) throw new Error(`${address} is not found in tfstate`)
-    return typeof value === 'string' ? value : marshal(value)
+    const text = typeof value === 'string' ? value : marshal(value)
+    const output = /^output\.[^.[]+/.exec(address)?.[0]
+    if (output !== undefined && sensitive.has(output)) secrets?.add(text, `tfstate ${output} (sensitive)`)
+    return text
   }
   return {
     tfstate,
