@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os'
 import * as core from '@actions/core'
 import { createAwsClients, type AwsClients } from './aws/clients.js'
+import { cancelOnSignals } from './cancel.js'
 import { systemClock } from './clock.js'
 import type { CommandContext, CommandResult } from './commands/types.js'
 import { Output } from './contract.js'
@@ -16,6 +17,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let summaryWritten = false
   // Until a command starts, nothing can have been written to AWS, and the summary says so.
   let commandStarted = false
+  const cancel = cancelOnSignals({
+    say: message => core.warning(message),
+    // The report did not come in time: say so before the runner kills the step.
+    onStuck: name => {
+      core.setOutput(Output.Status, 'cancelled')
+      void writeSummary(
+        `## 🛑 Cancelled by ${name}\n\nThe step was stopped before it could read the deployment's state; a deployment it started continues in ECS.\n`
+      ).finally(() => {
+        core.setFailed(`cancelled by ${name} before the deployment's state was read`)
+        process.exit()
+      })
+    }
+  })
   try {
     const inputs = parseInputs()
     const ctx: CommandContext = {
@@ -26,7 +40,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log: actionsLogger,
       clock: systemClock,
       workDir: env.RUNNER_TEMP || tmpdir(),
-      pollIntervalMs: positiveNumber(env.ECS_DEPLOY_ACTION_POLL_MS)
+      pollIntervalMs: positiveNumber(env.ECS_DEPLOY_ACTION_POLL_MS),
+      signal: cancel.signal
     }
     const project = await loadProject({
       configPath: inputs.config,
@@ -50,12 +65,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       if (value !== undefined) core.setOutput(name, value)
     }
     summaryWritten = await writeSummary(result.summary)
+    cancel.reported()
     if (result.failure !== undefined) core.setFailed(result.failure)
   } catch (error) {
     const text = describeError(error)
     core.setOutput(Output.Status, 'failed')
     if (!summaryWritten) await writeSummary(failureSummary(text, !commandStarted))
+    cancel.reported()
     core.setFailed(text)
+  } finally {
+    cancel.dispose()
   }
 }
 

@@ -26,6 +26,8 @@ export interface Applied {
   readonly serviceDeploymentArn: string | undefined
   readonly created: boolean
   readonly tagChanges: TagChanges
+  /** Syncing the service's tags failed after the update took: a partial failure, the rollout goes on. */
+  readonly tagFailure?: unknown
 }
 
 interface Common {
@@ -93,8 +95,14 @@ export async function updateService(
   const service = await sendUpdate(options, input, options.live)
   const primary = primaryDeployment(service)
   const tagChanges = planTagChanges(options.live.tags ?? [], options.definition?.tags, options.ignoreTags)
-  await syncTags(options.ecs, service.serviceArn ?? options.live.serviceArn!, tagChanges, options.log)
-  return { service, deploymentId: primary.id, serviceDeploymentArn: primary.arn, created: false, tagChanges }
+  const applied = { service, deploymentId: primary.id, serviceDeploymentArn: primary.arn, created: false }
+  try {
+    await syncTags(options.ecs, service.serviceArn ?? options.live.serviceArn!, tagChanges, options.log)
+  } catch (tagFailure) {
+    // The update took: the rollout must still be watched and reported, so this is returned, not thrown.
+    return { ...applied, tagChanges, tagFailure }
+  }
+  return { ...applied, tagChanges }
 }
 
 /** Rolling rollback: the service back to `previous`, one UpdateService. */
