@@ -128,13 +128,17 @@ export function deploySummary(report: DeployReport): string {
   if (report.runningTaskDefinitionArn !== report.targetTaskDefinitionArn && report.runningTaskDefinitionArn) {
     rows.push(['Now running', inlineCode(shortTaskDefinition(report.runningTaskDefinitionArn))])
   }
-  rows.push(['Now', escapeHtml(sentence(report.state))])
+  rows.push(['Now', escapeHtml(report.state)])
   if (report.deploymentId) rows.push(['Deployment', inlineCode(report.deploymentId)])
   if (report.desiredCount) rows.push(['Desired count', describeDesired(report.desiredCount)])
   if (report.tagChanges && (report.tagChanges.set.length || report.tagChanges.remove.length)) {
     const set = report.tagChanges.set.map(t => `${t.key}=${t.value}`)
     const removed = report.tagChanges.remove.map(k => `-${k}`)
-    rows.push(['Service tags', escapeHtml([...set, ...removed].join(', '))])
+    const failed = report.warnings.some(w => /^(Tag|Untag)Resource failed/.test(w))
+    rows.push([
+      'Service tags',
+      `${escapeHtml([...set, ...removed].join(', '))}${failed ? ' (**not applied**, see the warning above)' : ''}`
+    ])
   }
   rows.push(['Duration', formatDuration(report.durationMs)])
   if (!report.waited) rows.push(['Waited', 'no (`wait: false`)'])
