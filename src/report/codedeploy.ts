@@ -37,7 +37,6 @@ const HEADLINE: Partial<Record<Status, string>> = {
   failed: '❌ Blue/green deployment failed',
   'rolled-back': '↩️ Blue/green deployment rolled back',
   'timed-out': '⌛ Blue/green deployment timed out',
-  started: '🚀 Blue/green deployment started (not waited for)',
   cancelled: '🛑 Blue/green deployment cancelled'
 }
 
