@@ -310,7 +310,6 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       ours,
       deploymentId,
       deployments,
-      options.taskDefinitionArn,
       poll === 1,
       options.ecsRollback === true,
       describeServiceDeployment
@@ -348,7 +347,6 @@ async function judge(
   ours: Deployment | undefined,
   oursId: string | undefined,
   deployments: readonly Deployment[],
-  target: string,
   first: boolean,
   ecsRollback: boolean,
   describeServiceDeployment: () => Promise<ServiceDeployment | undefined>
