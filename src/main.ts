@@ -18,7 +18,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Until a command starts, nothing can have been written to AWS, and the summary says so.
   let commandStarted = false
   const cancel = cancelOnSignals({
-    say: message => core.warning(message),
+    say: message => actionsLogger.warning(message),
     // The report did not come in time: say so before the runner kills the step.
     onStuck: name => {
       core.setOutput(Output.Status, 'cancelled')
