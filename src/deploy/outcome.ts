@@ -157,7 +157,8 @@ export function decideOutcome(input: OutcomeInput): Outcome {
       `the deploy role may not call ${ending.deniedAction}: this step could not follow the deployment, which continues in ECS`
     )
   }
-  const running = primary?.taskDefinition ?? live?.taskDefinition ?? inferredRunning(record)
+  // The service's taskDefinition is its PRIMARY deployment's (and stays right where deployments lag, as in moto).
+  const running = live?.taskDefinition ?? primary?.taskDefinition ?? inferredRunning(record)
   const base = { running, warnings, supersededBy: undefined }
   const state = describeState(record, ending, live, owner)
   const cause = causeOf(ending)
