@@ -154,6 +154,20 @@ describe('item 2: wait false', () => {
   })
 })
 
+describe('item 5: rollback-events that do nothing on this controller', () => {
+  it('DEPLOYMENT_STOP_ON_ALARM on a rolling service: a warning saying what to set instead', async () => {
+    const run = await deploy({
+      'image-tag': 'v2',
+      wait: 'false',
+      'rollback-events': 'DEPLOYMENT_STOP_ON_ALARM'
+    })
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.stdout).toContain(
+      '::warning::rollback-events: DEPLOYMENT_STOP_ON_ALARM does nothing for a rolling (ECS controller) deployment; a rolling deployment stops on alarms through the service definition: set deploymentConfiguration.alarms with rollback: true'
+    )
+  })
+})
+
 describe('item 3: a circuit breaker rollback is followed to its end, with or without rollback-events', () => {
   it.each([[{}], [{ 'rollback-events': 'DEPLOYMENT_FAILURE' }]])(
     'rolled-back once it completed (%j)',
@@ -246,6 +260,9 @@ describe('item 5: cancelled by the runner', () => {
       /^cancelled by SIGINT: rolling back to web:1 \(deployment ecs-svc\/\d+ started by this step/
     )
     expect(run.summary).toMatch(/## 🛑 Deploy web: cancelled/)
+    expect(run.summary).toMatch(
+      /\| Now \| rolling back to web:1 \(deployment ecs-svc\/\d+ started by this step/
+    )
     expect(run.stdout).toContain('::endgroup::')
     console.log(`SIGINT to exit: ${run.msFromSignalToExit} ms`)
   })

@@ -120,7 +120,8 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   try {
     ending = await applyAndWatch(step, project, live, desired)
   } catch (error) {
-    if (!isAwsError(error) && !(error instanceof ActionError)) throw error
+    // Nothing written: a plain error, as for bad input. After a write, even a bug ends in the outcome, so
+    // the step still says what the service runs.
     if (!hasWritten(step.record)) throw isAwsError(error) ? awsActionError(error) : error
     ending = errorEnding(step, error)
   }
@@ -372,21 +373,22 @@ async function afterEnding(step: RollingStep, ending: Ending): Promise<void> {
     step.rollback = { by: 'action', watch }
     if (watch.outcome === 'cancelled') step.cancelledBy = signalName(ctx)
   } catch (error) {
-    if (!isAwsError(error) && !(error instanceof ActionError)) throw error
     const info = isAwsError(error) ? explainAwsError(error) : undefined
     step.awsError ??= info
     record.partial.push({
       operation: info?.operation ?? 'rollback',
-      message: info ? `${info.code}: ${info.message}` : (error as ActionError).message,
-      hint: info?.hint
+      message: info ? `${info.code}: ${info.message}` : errorMessage(error),
+      hint: info?.hint ?? (error instanceof ActionError ? error.hint : undefined)
     })
   }
 }
 
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 function errorEnding(step: RollingStep, error: unknown): Ending {
   if (!isAwsError(error)) {
-    const e = error as ActionError
-    return { kind: 'error', message: e.message, hint: e.hint, deniedAction: undefined }
+    const hint = error instanceof ActionError ? error.hint : undefined
+    return { kind: 'error', message: errorMessage(error), hint, deniedAction: undefined }
   }
   const info = explainAwsError(error)
   step.awsError = info

@@ -282,7 +282,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     const snapshots = deployments.map(snapshot)
     let changed = false
     for (const s of snapshots) {
-      const line = `${shortTaskDefinition(s.taskDefinition)} ${s.id === deploymentId ? 'new' : 'old'} ${s.status}: running ${s.running}, pending ${s.pending}, desired ${s.desired}${s.failed ? `, failed ${s.failed}` : ''}${s.rolloutState ? ` (${s.rolloutState})` : ''}`
+      const role = s.id === deploymentId ? 'new' : s.status === 'PRIMARY' ? 'other' : 'old'
+      const line = `${shortTaskDefinition(s.taskDefinition)} ${role} ${s.status}: running ${s.running}, pending ${s.pending}, desired ${s.desired}${s.failed ? `, failed ${s.failed}` : ''}${s.rolloutState ? ` (${s.rolloutState})` : ''}`
       if (lastLine.get(s.id) !== line) {
         lastLine.set(s.id, line)
         log.info(`${elapsed()} ${line}`)
