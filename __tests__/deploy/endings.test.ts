@@ -1,4 +1,4 @@
-// Superseding on the emulator's virtual clock: another writer's UpdateService lands mid-rollout. Whatever it
+// Superseding and cancellation on the emulator's virtual clock: another writer's UpdateService lands mid-rollout. Whatever it
 // deploys, even the revision we came from, it is someone else's deployment, not a rollback of ours.
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
@@ -77,5 +77,44 @@ describe('superseded mid-rollout', () => {
     expect(result.outputs['registered-task-definition-arn']).toMatch(/web:3$/)
     // Ours registered web:3 (web:2 was seeded for the other writer) and sent one update; the other writer one.
     expect(updates()).toEqual(['web:3', revision === 'web:1' ? 'web:1' : 'web:2'])
+  })
+})
+
+describe('cancelled before the first write', () => {
+  it('reports cancelled, nothing changed, and writes nothing', async () => {
+    seedSteadyWeb(emulator)
+    const { ctx } = context(emulator, { rollbackEvents: ['DEPLOYMENT_STOP_ON_REQUEST'] })
+    const controller = new AbortController()
+    controller.abort('SIGINT')
+    const result = await runDeploy({ ...ctx, signal: controller.signal }, project({}))
+    expect(result.status).toBe('cancelled')
+    expect(result.failure).toBe('cancelled by SIGINT: nothing was changed')
+    expect(result.outputs['task-definition-arn']).toMatch(/web:1$/)
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('cancelled mid-rollout after ECS began rolling back: no rollback write of ours on top of it', async () => {
+    seedSteadyWeb(emulator, {
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } }
+    })
+    emulator.scenario.failTasks({ image: 'nginx:1.27' }, { kind: 'cannot-pull' })
+    emulator.scenario.taskStableSeconds(600)
+    const controller = new AbortController()
+    const { ctx, log } = context(emulator, { rollbackEvents: ['DEPLOYMENT_STOP_ON_REQUEST'] })
+    const clock = {
+      now: () => emulator.clock.now(),
+      sleep: async (ms: number) => {
+        await emulator.clock.advance(ms)
+        // Cancel once the step follows the circuit breaker's rollback.
+        if (log.lines.some(l => l.includes('Waiting for the circuit breaker rollback')))
+          controller.abort('SIGTERM')
+      }
+    }
+    const result = await runDeploy({ ...ctx, clock, signal: controller.signal }, project({}))
+    expect(result.status).toBe('cancelled')
+    expect(result.failure).toMatch(
+      /^cancelled by SIGTERM: rolling back to web:1 \(deployment ecs-svc\/\d+ started by ECS/
+    )
+    expect(updates()).toEqual(['web:2'])
   })
 })
