@@ -1,5 +1,5 @@
-// Superseding and cancellation on the emulator's virtual clock: another writer's UpdateService lands mid-rollout. Whatever it
-// deploys, even the revision we came from, it is someone else's deployment, not a rollback of ours.
+// Endings on the emulator's virtual clock. Superseded: another writer's UpdateService lands mid-rollout;
+// whatever it deploys, even the revision we came from, it is someone else's deployment, not a rollback of ours.
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
