@@ -91,22 +91,28 @@ const live = () =>
   }
 
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 25))
-  if (!condition()) throw new Error('condition not met within 10 s')
+  for (let i = 0; i < 1200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 25))
+  if (!condition()) throw new Error('condition not met within 30 s')
 }
 
 describe('item 1: a deploy superseded by another', () => {
   it.each([[{}], [{ 'rollback-events': 'DEPLOYMENT_FAILURE' }]])(
     'A reports superseded and writes nothing more; B succeeds (%j)',
     async extra => {
-      // Slow enough that B's update lands while A's rollout is still going.
-      emulator.scenario.taskStableSeconds(120)
+      // A's rollout cannot complete before B's update lands, however slowly B starts; then rollouts speed up.
+      emulator.scenario.taskStableSeconds(6000)
       const a = deploy({ 'image-tag': 'v2', ...extra })
       await until(() =>
         emulator.calls('UpdateService').some(c => c.error === undefined && c.fault === undefined)
       )
       const aUpdatedAt = emulator.clock.now()
       const b = deploy({ 'image-tag': 'v3', ...extra }, { env: { GITHUB_RUN_ID: '4343' } })
+      await until(
+        () =>
+          emulator.calls('UpdateService').filter(c => c.error === undefined && c.fault === undefined)
+            .length === 2
+      )
+      emulator.scenario.taskStableSeconds(30)
       const [ra, rb] = await Promise.all([a, b])
 
       expect(ra.exitCode, ra.stdout).not.toBe(0)
