@@ -39,6 +39,8 @@ import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '.
 import type { CommandContext, CommandResult } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
+/** How long a read may take after a cancellation, so the report comes within 2 s of the signal. */
+const READ_AFTER_CANCEL_MS = 1000
 
 /**
  * `command: deploy` for services with the ECS (rolling) deployment controller: plan read-only, register the
@@ -409,8 +411,11 @@ function errorEnding(step: RollingStep, error: unknown): Ending {
 /** A fresh DescribeServices for the outcome; undefined when it cannot be read. */
 async function readService(step: RollingStep): Promise<Service | undefined> {
   try {
+    // Once cancelled, the runner kills the step soon: a slow read must not cost the report.
+    const options = step.ctx.signal?.aborted ? { abortSignal: AbortSignal.timeout(READ_AFTER_CANCEL_MS) } : {}
     const out = await step.ecs.send(
-      new DescribeServicesCommand({ cluster: step.cluster, services: [step.service] })
+      new DescribeServicesCommand({ cluster: step.cluster, services: [step.service] }),
+      options
     )
     const service = out.services?.[0]
     if (service !== undefined) step.last = service
