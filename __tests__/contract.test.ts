@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 // @ts-expect-error plain JavaScript build script, no types
 import { actionTables, replaceBetween } from '../scripts/action-tables.mjs'
-import { Input, Output } from '../src/contract.js'
+import { Input, Output, Statuses } from '../src/contract.js'
 import { parseInputs } from '../src/inputs.js'
 import { repoRoot } from './helpers/run-action.js'
 
@@ -27,6 +27,19 @@ describe('action.yml, the code and README agree', () => {
       name === 'github-token' ? '' : (defaults[name]?.default ?? '')
     )
     expect(parseInputs(() => '')).toEqual(fromActionYml)
+  })
+
+  it("every status is in action.yml's status description and in README's status table", () => {
+    const description = (action.outputs.status as { description: string }).description
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const rows = readme
+      .slice(readme.indexOf('### Statuses'))
+      .split('\n')
+      .filter(l => l.startsWith('| `'))
+    for (const status of Statuses) {
+      expect(description).toContain(`\`${status}\``)
+      expect(rows.some(r => r.startsWith(`| \`${status}\` `))).toBe(true)
+    }
   })
 
   it('runs the committed bundle on node24', () => {

@@ -21,6 +21,7 @@ export const Input = {
 export const Output = {
   Status: 'status',
   TaskDefinitionArn: 'task-definition-arn',
+  RegisteredTaskDefinitionArn: 'registered-task-definition-arn',
   PreviousTaskDefinitionArn: 'previous-task-definition-arn',
   ServiceArn: 'service-arn',
   DeploymentId: 'deployment-id',
@@ -44,7 +45,21 @@ export const RollbackEvents = [
 ] as const
 export type RollbackEvent = (typeof RollbackEvents)[number]
 
-export type Status = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'ready' | 'dry-run' | 'rendered'
+/** Every status a step can end with; README's status table says when each happens and its exit code. */
+export const Statuses = [
+  'succeeded',
+  'started',
+  'superseded',
+  'rolled-back',
+  'rolling-back',
+  'failed',
+  'timed-out',
+  'cancelled',
+  'ready',
+  'dry-run',
+  'rendered'
+] as const
+export type Status = (typeof Statuses)[number]
 
 /**
  * Tag key this action puts on every task definition it registers (value: the run's deploy id), so a retried

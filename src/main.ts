@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os'
 import { createAwsClients, type AwsClients } from './aws/clients.js'
+import { cancelOnSignals } from './cancel.js'
 import { systemClock } from './clock.js'
 import type { CommandContext, CommandResult } from './commands/types.js'
 import { Output } from './contract.js'
@@ -19,6 +20,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let ctx: CommandContext | undefined
   // The token and the AWS credentials are masked before anything can print them.
   sink.registerEnvironmentSecrets(env)
+  const cancel = cancelOnSignals({
+    say: message => actionsLogger.warning(message),
+    // The report did not come in time: say so before the runner kills the step.
+    onStuck: name => {
+      sink.setOutput(Output.Status, 'cancelled')
+      void sink
+        .writeSummary(
+          `## 🛑 Cancelled by ${name}\n\nThe step was stopped before it could read the deployment's state; a deployment it started continues in ECS.\n`
+        )
+        .finally(() => {
+          sink.fail(`cancelled by ${name} before the deployment's state was read`)
+          process.exit()
+        })
+    }
+  })
   try {
     const inputs = parseInputs()
     ctx = {
@@ -29,7 +45,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log: actionsLogger,
       clock: systemClock,
       workDir: env.RUNNER_TEMP || tmpdir(),
-      pollIntervalMs: positiveNumber(env.ECS_DEPLOY_ACTION_POLL_MS)
+      pollIntervalMs: positiveNumber(env.ECS_DEPLOY_ACTION_POLL_MS),
+      signal: cancel.signal
     }
     const project = await loadProject({
       configPath: inputs.config,
@@ -55,6 +72,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       if (value !== undefined) sink.setOutput(name, value)
     }
     summaryWritten = await sink.writeSummary(result.summary)
+    cancel.reported()
     if (result.failure !== undefined) sink.fail(result.failure)
   } catch (error) {
     const text = describeError(error)
@@ -62,7 +80,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted))
     // A dry run on a pull request: the sticky comment says the plan failed instead of showing the last one.
     if (ctx) await (await import('./github/plan-comment.js')).commentFailedPlan(ctx, text)
+    cancel.reported()
     sink.fail(text)
+  } finally {
+    cancel.dispose()
   }
 }
 

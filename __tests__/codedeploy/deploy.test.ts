@@ -465,7 +465,7 @@ describe('without waiting', () => {
   it('creates the deployment and returns its id and link', async () => {
     const w = await setUp()
     const { result } = await deploy(w, {}, { wait: false })
-    expect(result.status).toBe('succeeded')
+    expect(result.status).toBe('started')
     expect(result.summary).toContain('Blue/green deployment created (not waited for)')
     expect(result.outputs['codedeploy-deployment-id']).toMatch(/^d-/)
     expect(result.outputs['console-url']).toContain(result.outputs['codedeploy-deployment-id'])

@@ -94,7 +94,7 @@ describeWithMoto('deploy requests on the wire: emulator and moto agree', () => {
     const onMoto = await deployTwice({ name: 'moto', endpoint: moto!.endpoint })
     const onEmulator = await deployTwice({ name: 'emulator', endpoint: emulator.endpoint })
     for (const side of [onMoto, onEmulator]) {
-      expect(side.results.map(r => r.status)).toEqual(['succeeded', 'succeeded'])
+      expect(side.results.map(r => r.status)).toEqual(['started', 'started'])
       expect(side.service?.taskDefinition).toMatch(/:task-definition\/wire:2$/)
       expect(side.service?.desiredCount).toBe(1)
       expect(side.service?.launchType).toBe('EC2')

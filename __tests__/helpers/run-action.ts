@@ -22,6 +22,8 @@ export interface ActionRun {
   /** The `::error::` line(s) the runner shows as the step's failure. */
   readonly errors: string[]
   readonly workDir: string
+  /** With `signal`: ms from the first signal sent to the process's exit (undefined if none was sent). */
+  readonly msFromSignalToExit: number | undefined
 }
 
 export interface RunOptions {
@@ -32,6 +34,15 @@ export interface RunOptions {
   readonly event?: { name: string; payload: unknown }
   readonly cwd?: string
   readonly timeoutMs?: number
+  /**
+   * Sends signals to the process once a stdout line matches `after`, as the runner does when a job is
+   * cancelled (SIGINT, then SIGTERM 7.5 s later): each of `send` in turn, `gapMs` apart.
+   */
+  readonly signal?: {
+    readonly after: RegExp
+    readonly send: readonly NodeJS.Signals[]
+    readonly gapMs?: number
+  }
 }
 
 /** Runs the bundled dist/index.js as the runner does: a child process with INPUT_* and GITHUB_* files. */
@@ -78,7 +89,18 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  let signalledAt: number | undefined
+  let exitedAt: number | undefined
+  const timers: NodeJS.Timeout[] = []
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    const plan = options.signal
+    if (plan === undefined || signalledAt !== undefined || !plan.after.test(stdout)) return
+    signalledAt = Date.now()
+    plan.send.forEach((name, i) => {
+      timers.push(setTimeout(() => child.kill(name), i * (plan.gapMs ?? 7500)))
+    })
+  })
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const exitCode = await new Promise<number | null>((done, fail) => {
     const timer = setTimeout(() => {
@@ -88,8 +110,10 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       )
     }, options.timeoutMs ?? 60_000)
     child.on('error', fail)
+    child.on('exit', () => (exitedAt = Date.now()))
     child.on('close', code => {
       clearTimeout(timer)
+      timers.forEach(t => clearTimeout(t))
       done(code)
     })
   })
@@ -103,7 +127,9 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       .split('\n')
       .filter(line => line.startsWith('::error'))
       .map(line => decodeCommand(line.replace(/^::error[^:]*::/, ''))),
-    workDir
+    workDir,
+    msFromSignalToExit:
+      signalledAt === undefined || exitedAt === undefined ? undefined : exitedAt - signalledAt
   }
 }
 

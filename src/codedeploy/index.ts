@@ -177,7 +177,7 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
   }
   if (!inputs.wait) {
     log.info('not waiting for the deployment (wait: false)')
-    return finish({ ...base, status: 'succeeded', watch: undefined, failure: undefined }, log)
+    return finish({ ...base, status: 'started', watch: undefined, failure: undefined }, log)
   }
 
   const watch = await watchCodeDeploy({
@@ -193,7 +193,8 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     rollbackEvents: inputs.rollbackEvents,
     hooks: plan.hooks,
     pollMs: ctx.pollIntervalMs,
-    seenEvents: new Set((current.events ?? []).map(eventKey))
+    seenEvents: new Set((current.events ?? []).map(eventKey)),
+    signal: ctx.signal
   })
   return finish({ ...base, status: watch.outcome, watch, failure: failureOf(watch) }, log)
 }

@@ -21,7 +21,7 @@ import type { Logger } from '../log.js'
 import { hookFunction, type AppSpecHook } from './appspec.js'
 import { isTerminal } from './in-progress.js'
 
-export type CodeDeployOutcome = 'succeeded' | 'ready' | 'failed' | 'rolled-back' | 'timed-out'
+export type CodeDeployOutcome = 'succeeded' | 'ready' | 'failed' | 'rolled-back' | 'timed-out' | 'cancelled'
 
 export interface LifecycleEventState {
   readonly name: string
@@ -94,6 +94,8 @@ export interface CodeDeployWatchOptions {
   readonly seenEvents?: ReadonlySet<string> | undefined
   /** How long to follow a stop requested on timeout before giving up on it. */
   readonly stopGraceMs?: number | undefined
+  /** Cancels the watch (SIGINT, SIGTERM): StopDeployment with rollback when DEPLOYMENT_STOP_ON_REQUEST is set. */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** After a timeout's StopDeployment, follow the rollback at most this long. */
@@ -249,11 +251,31 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
   for (;;) {
     const now = clock.now()
     if (now >= deadline) break
-    await clock.sleep(Math.min(pollDelay(poll, options.pollMs), deadline - now))
+    await clock.sleep(Math.min(pollDelay(poll, options.pollMs), deadline - now), options.signal)
+    if (options.signal?.aborted) return cancelled()
     poll++
     await observe()
     const verdict = ended()
     if (verdict !== undefined) return verdict
+  }
+
+  async function cancelled(): Promise<CodeDeployWatchResult> {
+    const reason = typeof options.signal?.reason === 'string' ? options.signal.reason : 'a cancellation'
+    if (!options.rollbackEvents.includes('DEPLOYMENT_STOP_ON_REQUEST')) {
+      return result(
+        'cancelled',
+        `cancelled by ${reason}; deployment ${options.deploymentId} continues in CodeDeploy (${status ?? 'active'})`
+      )
+    }
+    note('action', `cancelled by ${reason}; stopping deployment ${options.deploymentId} with rollback`)
+    const stop = await codedeploy.send(
+      new StopDeploymentCommand({ deploymentId: options.deploymentId, autoRollbackEnabled: true })
+    )
+    stopRequested = true
+    return result(
+      'cancelled',
+      `cancelled by ${reason}; StopDeployment with rollback was sent (${stop.status ?? 'Pending'}): CodeDeploy rolls deployment ${options.deploymentId} back to the original task set`
+    )
   }
 
   const waited = formatDuration(options.timeoutMs)

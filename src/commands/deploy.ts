@@ -1,8 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto'
 
-import type { ECSClient } from '@aws-sdk/client-ecs'
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  type Service
+} from '@aws-sdk/client-ecs'
 import type { AwsClients } from '../aws/clients.js'
-import { Output, type Status } from '../contract.js'
+import { DEPLOY_ID_TAG, Output } from '../contract.js'
+import {
+  decideOutcome,
+  hasWritten,
+  newRecord,
+  primaryOwner,
+  type Ending,
+  type ObservedDeployment,
+  type WriteRecord
+} from '../deploy/outcome.js'
+import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
+import { observe } from '../ecs/observed.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { describeLive, type LiveState } from '../ecs/live.js'
 import { createService, rollbackService, updateService, type Applied } from '../ecs/rolling.js'
@@ -23,6 +39,8 @@ import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '.
 import type { CommandContext, CommandResult } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
+/** How long a read may take after a cancellation, so the report comes within 2 s of the signal. */
+const READ_AFTER_CANCEL_MS = 1000
 
 /**
  * `command: deploy` for services with the ECS (rolling) deployment controller: plan read-only, register the
@@ -77,178 +95,374 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
     desired = planDesiredCount(project.serviceDefinition, service, range)
   }
 
-  const deployId = makeDeployId(ctx)
-  const timeoutMs = inputs.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const pollMs = ctx.pollIntervalMs
-  const previous = live.service?.taskDefinition
-
-  // Apply and watch: from here on, failures are reported with what already happened.
-  let resolved: ResolvedTaskDefinition | undefined
-  let applied: Applied | undefined
-  let watch: WatchResult | undefined
-  let rollback: DeployReport['rollback']
-  let status: Status = 'succeeded'
-  let failure: string | undefined
-  let awsError: AwsErrorInfo | undefined
-  let running = previous
-  try {
-    resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, deployId)
-
-    const seenEvents = new Set((live.service?.events ?? []).map(e => e.id ?? ''))
-    if (live.service === undefined) {
-      applied = await createService({
-        ecs,
-        clock,
-        log,
-        cluster,
-        service: serviceName,
-        taskDefinitionArn: resolved.arn,
-        definition: project.serviceDefinition as ServiceDefinition,
-        clientToken: clientToken(deployId, cluster, serviceName)
-      })
-    } else {
-      log.info(
-        `updating service ${serviceName}: ${previous ?? '(none)'} → ${resolved.arn}${inputs.forceNewDeployment ? ' (force new deployment)' : ''}`
-      )
-      applied = await updateService({
-        ecs,
-        clock,
-        log,
-        cluster,
-        service: serviceName,
-        taskDefinitionArn: resolved.arn,
-        live: live.service,
-        definition: project.serviceDefinition,
-        desiredCount: desired?.send,
-        forceNewDeployment: inputs.forceNewDeployment,
-        ignoreTags: config.ignore.tags
-      })
-    }
-    running = resolved.arn
-    for (const event of applied.service.events ?? []) seenEvents.add(event.id ?? '')
-
-    if (inputs.wait) {
-      watch = await log.group(`Waiting for deployment ${applied.deploymentId ?? ''}`, () =>
-        watchDeployment({
-          ecs,
-          clock,
-          log,
-          cluster,
-          service: serviceName,
-          deploymentId: applied!.deploymentId,
-          serviceDeploymentArn: applied!.serviceDeploymentArn,
-          taskDefinitionArn: resolved!.arn,
-          timeoutMs,
-          pollMs,
-          seenEvents
-        })
-      )
-      if (watch.outcome !== 'succeeded') {
-        failure = `deployment ${watch.outcome === 'timed-out' ? 'timed out' : 'failed'}: ${watch.reason}`
-        status = watch.outcome === 'timed-out' ? 'timed-out' : 'failed'
-        const wantsRollback = inputs.rollbackEvents.includes('DEPLOYMENT_FAILURE')
-        if (watch.outcome === 'rolled-back-by-ecs') {
-          status = 'rolled-back'
-          running = previous
-          const primary = watch.service?.deployments?.find(d => d.status === 'PRIMARY')
-          let rollbackWatch: WatchResult | undefined
-          if (wantsRollback && primary?.id !== undefined && primary.taskDefinition !== undefined) {
-            rollbackWatch = await log.group('Waiting for the circuit breaker rollback', () =>
-              watchDeployment({
-                ecs,
-                clock,
-                log,
-                cluster,
-                service: serviceName,
-                deploymentId: primary.id,
-                serviceDeploymentArn: undefined,
-                taskDefinitionArn: primary.taskDefinition!,
-                timeoutMs,
-                pollMs,
-                seenEvents,
-                ecsRollback: true
-              })
-            )
-            if (rollbackWatch.outcome !== 'succeeded')
-              failure += `; the rollback did not finish: ${rollbackWatch.reason}`
-          }
-          rollback = { by: 'ecs', watch: rollbackWatch }
-        } else if (wantsRollback && previous !== undefined && previous !== resolved.arn) {
-          const current = watch.service ?? applied.service
-          const rolled = await rollbackService({
-            ecs,
-            clock,
-            log,
-            cluster,
-            service: serviceName,
-            previous,
-            live: current
-          })
-          const rollbackWatch = await log.group('Waiting for the rollback', () =>
-            watchDeployment({
-              ecs,
-              clock,
-              log,
-              cluster,
-              service: serviceName,
-              deploymentId: rolled.deploymentId,
-              serviceDeploymentArn: rolled.serviceDeploymentArn,
-              taskDefinitionArn: previous,
-              timeoutMs,
-              pollMs,
-              seenEvents
-            })
-          )
-          running = previous
-          status = 'rolled-back'
-          if (rollbackWatch.outcome !== 'succeeded') {
-            failure += `; the rollback did not finish: ${rollbackWatch.reason}`
-          }
-          rollback = { by: 'action', watch: rollbackWatch }
-        }
-      }
-    }
-  } catch (error) {
-    if (!isAwsError(error) && !(error instanceof ActionError)) throw error
-    // Nothing written yet: a plain error, as for bad input.
-    if (resolved === undefined || (!resolved.registered && applied === undefined)) {
-      throw isAwsError(error) ? awsActionError(error) : error
-    }
-    status = 'failed'
-    awsError = isAwsError(error) ? explainAwsError(error) : undefined
-    failure = isAwsError(error) ? awsActionError(error).message : (error as ActionError).message
+  for (const warning of ineffectiveRollbackEvents('rolling', inputs.rollbackEvents)) log.warning(warning)
+  const step: RollingStep = {
+    ctx,
+    ecs,
+    cluster,
+    service: serviceName,
+    timeoutMs: inputs.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    record: newRecord(
+      live.service?.taskDefinition,
+      (live.service?.deployments ?? []).map(d => d.id ?? '')
+    ),
+    last: live.service,
+    seenEvents: new Set((live.service?.events ?? []).map(e => e.id ?? '')),
+    resolved: undefined,
+    applied: undefined,
+    watch: undefined,
+    rollback: undefined,
+    awsError: undefined,
+    cancelledBy: undefined
   }
 
+  // Apply and watch. Before the first write an error is a plain error; after it, every ending (failure,
+  // timeout, signal, denied read, superseding, AWS error) goes on to the requested rollback and the outcome.
+  let ending: Ending
+  try {
+    ending = await applyAndWatch(step, project, live, desired)
+  } catch (error) {
+    // Nothing written: a plain error, as for bad input. After a write, even a bug ends in the outcome, so
+    // the step still says what the service runs.
+    if (!hasWritten(step.record)) throw isAwsError(error) ? awsActionError(error) : error
+    ending = errorEnding(step, error)
+  }
+  await afterEnding(step, ending)
+  const fresh = await readService(step)
+  const current = fresh ?? step.last
+  const input = { record: step.record, ending, live: observe(current), cancelledBy: step.cancelledBy }
+  const outcome = decideOutcome(input)
+  const superseder =
+    outcome.supersededBy === undefined ? undefined : await describeSuperseder(step, outcome.supersededBy)
+  const warnings = [...outcome.warnings]
+  if (fresh === undefined && current !== undefined)
+    warnings.push('the service could not be read again at the end; the state shown is the last one seen')
+
   const report: DeployReport = {
-    status,
+    status: outcome.status,
     region: config.region,
     cluster,
     service: serviceName,
-    serviceArn: applied?.service.serviceArn ?? live.service?.serviceArn,
-    created: applied?.created ?? false,
-    targetTaskDefinitionArn: resolved?.arn,
-    previousTaskDefinitionArn: previous,
-    runningTaskDefinitionArn: running,
-    registered: resolved?.registered ?? false,
-    imageChanges: imageChanges(live.taskDefinition, resolved?.taskDefinition),
-    deploymentId: applied?.deploymentId,
+    serviceArn: step.applied?.service.serviceArn ?? live.service?.serviceArn,
+    created: step.applied?.created ?? false,
+    targetTaskDefinitionArn: step.record.target,
+    previousTaskDefinitionArn: step.record.previous,
+    runningTaskDefinitionArn: outcome.running,
+    registeredTaskDefinitionArn: step.record.registered,
+    registered: step.resolved?.registered ?? false,
+    imageChanges: imageChanges(live.taskDefinition, step.resolved?.taskDefinition),
+    deploymentId: step.record.update?.deploymentId,
     desiredCount: desired,
-    tagChanges: applied?.tagChanges,
+    tagChanges: step.applied?.tagChanges,
     waited: inputs.wait,
-    watch,
-    rollback,
+    watch: step.watch,
+    rollback: step.rollback,
     durationMs: clock.now() - started,
-    definitionsUnchanged: resolved?.reused === true && applied?.skipped === true,
+    definitionsUnchanged: step.resolved?.reused === true && step.applied?.skipped === true,
     hasChanges:
-      applied === undefined
+      step.applied === undefined
         ? undefined
-        : applied.created || resolved?.arn !== previous || applied.serviceChanged === true,
-    failure,
-    awsError
+        : step.applied.created ||
+          step.resolved?.arn !== step.record.previous ||
+          step.applied.serviceChanged === true,
+    failure: outcome.failure,
+    state: outcome.state,
+    warnings,
+    superseder,
+    awsError: step.awsError
   }
-  if (failure !== undefined) log.info(failure)
-  if (awsError?.hint) log.info(`hint: ${awsError.hint}`)
-  return { status, outputs: deployOutputs(report), summary: deploySummary(report), failure }
+  for (const warning of warnings) log.warning(warning)
+  log.info(outcome.failure ?? `${outcome.status}: ${outcome.state}`)
+  if (outcome.failure !== undefined) log.info(`now: ${outcome.state}`)
+  if (step.awsError?.hint) log.info(`hint: ${step.awsError.hint}`)
+  return {
+    status: outcome.status,
+    outputs: deployOutputs(report),
+    summary: deploySummary(report),
+    failure: outcome.failure
+  }
+}
+
+/** A rolling deploy in progress: what it has written (the record), what it last saw, what it reports. */
+interface RollingStep {
+  readonly ctx: CommandContext
+  readonly ecs: ECSClient
+  readonly cluster: string
+  readonly service: string
+  readonly timeoutMs: number
+  readonly record: WriteRecord
+  /** The service as last described (by a read or a write's reply). */
+  last: Service | undefined
+  readonly seenEvents: Set<string>
+  resolved: ResolvedTaskDefinition | undefined
+  applied: Applied | undefined
+  watch: WatchResult | undefined
+  rollback: DeployReport['rollback']
+  awsError: AwsErrorInfo | undefined
+  /** The signal that cancelled the step after its first ending (e.g. while following a rollback). */
+  cancelledBy: string | undefined
+}
+
+const signalName = (ctx: CommandContext): string => {
+  const reason: unknown = ctx.signal?.reason
+  return typeof reason === 'string' ? reason : 'a cancellation'
+}
+
+/** Register, create or update, watch: the first ending. Writes are recorded as they are acknowledged. */
+async function applyAndWatch(
+  step: RollingStep,
+  project: Project,
+  live: LiveState,
+  desired: DesiredCountPlan | undefined
+): Promise<Ending> {
+  const { ctx, ecs, cluster, service, record } = step
+  const { inputs, log, clock } = ctx
+  if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
+  const deployId = makeDeployId(ctx)
+  const resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, deployId)
+  step.resolved = resolved
+  record.target = resolved.arn
+  if (resolved.registered) record.registered = resolved.arn
+  if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
+
+  let applied: Applied
+  if (live.service === undefined) {
+    applied = await createService({
+      ecs,
+      clock,
+      log,
+      cluster,
+      service,
+      taskDefinitionArn: resolved.arn,
+      definition: project.serviceDefinition as ServiceDefinition,
+      clientToken: clientToken(deployId, cluster, service)
+    })
+  } else {
+    log.info(
+      `updating service ${service}: ${record.previous ?? '(none)'} → ${resolved.arn}${inputs.forceNewDeployment ? ' (force new deployment)' : ''}`
+    )
+    applied = await updateService({
+      ecs,
+      clock,
+      log,
+      cluster,
+      service,
+      taskDefinitionArn: resolved.arn,
+      live: live.service,
+      definition: project.serviceDefinition,
+      desiredCount: desired?.send,
+      forceNewDeployment: inputs.forceNewDeployment,
+      ignoreTags: project.config.ignore.tags
+    })
+  }
+  step.applied = applied
+  step.last = applied.service
+  // Nothing differed: no UpdateService went out, so there is no deployment of ours to follow.
+  if (applied.skipped === true) return { kind: 'unchanged' }
+  record.update = { deploymentId: applied.deploymentId, created: applied.created }
+  if (applied.tagFailure !== undefined) {
+    const info = explainAwsError(applied.tagFailure)
+    record.partial.push({
+      operation: info.operation ?? 'TagResource',
+      message: `${info.code}: ${info.message}`,
+      hint: info.hint
+    })
+  }
+  for (const event of applied.service.events ?? []) step.seenEvents.add(event.id ?? '')
+
+  if (!inputs.wait) {
+    log.info('not waiting for the deployment (wait: false)')
+    return { kind: 'not-waited' }
+  }
+  const watch = await log.group(`Waiting for deployment ${applied.deploymentId ?? ''}`, () =>
+    follow(step, applied.deploymentId, applied.serviceDeploymentArn, resolved.arn, false)
+  )
+  step.watch = watch
+  switch (watch.outcome) {
+    case 'succeeded':
+      return { kind: 'completed' }
+    case 'timed-out':
+      return { kind: 'timed-out', reason: watch.reason }
+    case 'superseded':
+      return { kind: 'superseded' }
+    case 'cancelled':
+      return { kind: 'cancelled', signal: signalName(ctx) }
+    case 'rolled-back-by-ecs':
+      return {
+        kind: 'ecs-rollback',
+        reason: watch.reason,
+        deploymentId: watch.service?.deployments?.find(d => d.status === 'PRIMARY')?.id
+      }
+    default:
+      return { kind: 'failed', reason: watch.reason }
+  }
+}
+
+/** Watches one deployment; the service it last saw becomes the step's view. */
+async function follow(
+  step: RollingStep,
+  deploymentId: string | undefined,
+  serviceDeploymentArn: string | undefined,
+  taskDefinitionArn: string,
+  ecsRollback: boolean
+): Promise<WatchResult> {
+  const { ctx } = step
+  const watch = await watchDeployment({
+    ecs: step.ecs,
+    clock: ctx.clock,
+    log: ctx.log,
+    cluster: step.cluster,
+    service: step.service,
+    deploymentId,
+    serviceDeploymentArn,
+    taskDefinitionArn,
+    timeoutMs: step.timeoutMs,
+    pollMs: ctx.pollIntervalMs,
+    seenEvents: step.seenEvents,
+    ecsRollback,
+    signal: ctx.signal
+  })
+  if (watch.service !== undefined) step.last = watch.service
+  return watch
+}
+
+/**
+ * The rest of the deploy after its first ending: follow ECS's rollback, or send the rollback
+ * `rollback-events` asks for (DEPLOYMENT_FAILURE on failure, DEPLOYMENT_STOP_ON_REQUEST on cancellation),
+ * never after another deployment took over. Errors here end in the outcome too.
+ */
+async function afterEnding(step: RollingStep, ending: Ending): Promise<void> {
+  const { ctx, record } = step
+  const events = ctx.inputs.rollbackEvents
+  try {
+    if (ending.kind === 'ecs-rollback') {
+      const primary = step.last?.deployments?.find(d => d.id === ending.deploymentId)
+      if (primary?.id === undefined || ctx.signal?.aborted) return
+      const watch = await ctx.log.group('Waiting for the circuit breaker rollback', () =>
+        follow(step, primary.id, undefined, primary.taskDefinition ?? '', true)
+      )
+      step.rollback = { by: 'ecs', watch }
+      if (watch.outcome === 'cancelled') step.cancelledBy = signalName(ctx)
+      return
+    }
+    const failed = ending.kind === 'failed' || ending.kind === 'timed-out' || ending.kind === 'error'
+    const cancelled = ending.kind === 'cancelled'
+    const wanted =
+      (failed && events.includes('DEPLOYMENT_FAILURE')) ||
+      (cancelled && events.includes('DEPLOYMENT_STOP_ON_REQUEST'))
+    const previous = record.previous
+    if (!wanted || record.update === undefined || previous === undefined || previous === record.target) return
+    // No write once another deployment is PRIMARY: look again right before the rollback.
+    const now = (await readService(step)) ?? step.last
+    const owner = primaryOwner(record, ending, observe(now))
+    if (owner !== 'ours' && owner !== 'unknown') {
+      ctx.log.info(`not rolling back: the PRIMARY deployment is not this step's (${owner})`)
+      return
+    }
+    const rolled = await rollbackService({
+      ecs: step.ecs,
+      clock: ctx.clock,
+      log: ctx.log,
+      cluster: step.cluster,
+      service: step.service,
+      previous,
+      live: now ?? step.applied!.service
+    })
+    step.last = rolled.service
+    record.rollback = {
+      to: previous,
+      deploymentId: rolled.deploymentId,
+      trigger: cancelled ? 'cancel' : 'failure'
+    }
+    if (cancelled) {
+      step.rollback = { by: 'action', watch: undefined }
+      return
+    }
+    const watch = await ctx.log.group('Waiting for the rollback', () =>
+      follow(step, rolled.deploymentId, rolled.serviceDeploymentArn, previous, false)
+    )
+    step.rollback = { by: 'action', watch }
+    if (watch.outcome === 'cancelled') step.cancelledBy = signalName(ctx)
+  } catch (error) {
+    const info = isAwsError(error) ? explainAwsError(error) : undefined
+    step.awsError ??= info
+    record.partial.push({
+      operation: info?.operation ?? 'rollback',
+      message: info ? `${info.code}: ${info.message}` : errorMessage(error),
+      hint: info?.hint ?? (error instanceof ActionError ? error.hint : undefined)
+    })
+  }
+}
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+function errorEnding(step: RollingStep, error: unknown): Ending {
+  if (!isAwsError(error)) {
+    const hint = error instanceof ActionError ? error.hint : undefined
+    return { kind: 'error', message: errorMessage(error), hint, deniedAction: undefined }
+  }
+  const info = explainAwsError(error)
+  step.awsError = info
+  const denied = /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(info.code)
+  const action = info.operation === undefined ? undefined : `ecs:${info.operation}`
+  const message = awsActionError(error).message
+  return {
+    kind: 'error',
+    message:
+      denied && step.record.update !== undefined
+        ? `${message}; the deployment continues in ECS, but this step cannot follow it${action ? ` without ${action}` : ''}`
+        : message,
+    hint: info.hint,
+    deniedAction: denied ? action : undefined
+  }
+}
+
+/** A fresh DescribeServices for the outcome; undefined when it cannot be read. */
+async function readService(step: RollingStep): Promise<Service | undefined> {
+  try {
+    // Once cancelled, the runner kills the step soon: a slow read must not cost the report.
+    const options = step.ctx.signal?.aborted ? { abortSignal: AbortSignal.timeout(READ_AFTER_CANCEL_MS) } : {}
+    const out = await step.ecs.send(
+      new DescribeServicesCommand({ cluster: step.cluster, services: [step.service] }),
+      options
+    )
+    const service = out.services?.[0]
+    if (service !== undefined) step.last = service
+    return service
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Who started the deployment that took over, as far as the APIs say: ECS records no caller, but a revision
+ * registered by this action carries its run's deploy id (`<run id>-<attempt>-<random>`).
+ */
+async function describeSuperseder(
+  step: RollingStep,
+  by: ObservedDeployment
+): Promise<NonNullable<DeployReport['superseder']>> {
+  let startedBy: string | undefined
+  try {
+    const out = await step.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: by.taskDefinition, include: ['TAGS'] })
+    )
+    const id = out.tags?.find(t => t.key === DEPLOY_ID_TAG)?.value
+    const match = id === undefined ? null : /^(.+)-(\d+)-[0-9a-f]+$/.exec(id)
+    if (match) {
+      const { serverUrl, repository } = step.ctx.github
+      const url = repository === undefined ? '' : ` (${serverUrl}/${repository}/actions/runs/${match[1]})`
+      startedBy = `ecs-deploy-action in workflow run ${match[1]}, attempt ${match[2]}${url}`
+    }
+  } catch {
+    // Only for the summary: without DescribeTaskDefinition the deployment is still named.
+  }
+  return {
+    deploymentId: by.id,
+    taskDefinitionArn: by.taskDefinition,
+    createdAt: by.createdAt,
+    startedBy
+  }
 }
 
 /** Runs a read; an AWS error becomes an ActionError naming the operation and the missing permission. */
@@ -269,7 +483,9 @@ async function deployBlueGreen(
   const resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, makeDeployId(ctx))
   const result = await deployWithCodeDeploy({ ctx, project, live, taskDefinitionArn: resolved.arn, clients })
   // CodeDeploy changes the task definition only: it changed unless the live revision was reused.
-  return { ...result, outputs: { [Output.HasChanges]: String(!resolved.reused), ...result.outputs } }
+  const outputs = { [Output.HasChanges]: String(!resolved.reused), ...result.outputs }
+  if (resolved.registered) outputs[Output.RegisteredTaskDefinitionArn] = resolved.arn
+  return { ...result, outputs }
 }
 
 /** Registers the rendered task definition, or with skip-task-definition picks the current or latest one. */

@@ -37,6 +37,11 @@ export interface CommandContext {
    * against an emulator on a fast clock); undefined means the watcher's own schedule.
    */
   readonly pollIntervalMs: number | undefined
+  /**
+   * Aborts when the runner cancels the step (SIGINT, SIGTERM): sleeps and polls wake at once, and the command
+   * reports `cancelled` (sending the rollback DEPLOYMENT_STOP_ON_REQUEST asks for).
+   */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** What a command hands back to main: data for outputs, and the summary already formatted by report/. */

@@ -31,6 +31,8 @@ export interface Applied {
   readonly skipped?: boolean
   /** The service's settings (other than the task definition) differed from the definition's. */
   readonly serviceChanged?: boolean
+  /** Syncing the service's tags failed after the update took: a partial failure, the rollout goes on. */
+  readonly tagFailure?: unknown
 }
 
 interface Common {
@@ -119,8 +121,7 @@ export async function updateService(
   })
   const service = await sendUpdate(options, input, options.live)
   const primary = primaryDeployment(service)
-  await syncTags(options.ecs, service.serviceArn ?? options.live.serviceArn!, tagChanges, options.log)
-  return {
+  const applied = {
     service,
     deploymentId: primary.id,
     serviceDeploymentArn: primary.arn,
@@ -128,6 +129,13 @@ export async function updateService(
     tagChanges,
     serviceChanged
   }
+  try {
+    await syncTags(options.ecs, service.serviceArn ?? options.live.serviceArn!, tagChanges, options.log)
+  } catch (tagFailure) {
+    // The update took: the rollout must still be watched and reported, so this is returned, not thrown.
+    return { ...applied, tagFailure }
+  }
+  return applied
 }
 
 /** Rolling rollback: the service back to `previous`, one UpdateService. */

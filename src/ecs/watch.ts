@@ -23,7 +23,11 @@ export type WatchOutcome =
   | 'failed'
   /** ECS's circuit breaker gave up and is rolling the service back to the previous task definition. */
   | 'rolled-back-by-ecs'
+  /** Another deployment (not ours, not ECS rolling ours back) became PRIMARY. */
+  | 'superseded'
   | 'timed-out'
+  /** The step's AbortSignal fired (SIGINT, SIGTERM): the deployment goes on in ECS. */
+  | 'cancelled'
 
 /** Counts of one deployment at one moment. */
 export interface DeploymentSnapshot {
@@ -79,6 +83,8 @@ export interface WatchOptions {
   readonly seenEvents?: Set<string> | undefined
   /** Following ECS's own circuit-breaker rollback: ROLLBACK_* statuses are its progress, not a failure. */
   readonly ecsRollback?: boolean | undefined
+  /** Wakes the watch at once; it then returns `cancelled`. */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** Poll delays (CodeDeploy's watch): first check within 2 s, then slower, never slower than every 10 s. */
@@ -242,7 +248,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       if (lastFailed > 0) await checkStoppedTasks(true)
       return result('timed-out', `the deployment did not finish within ${formatDuration(options.timeoutMs)}`)
     }
-    await clock.sleep(Math.min(planner.next(now, moved), deadline - now))
+    await clock.sleep(Math.min(planner.next(now, moved), deadline - now), options.signal)
+    if (options.signal?.aborted) return result('cancelled', 'the step was cancelled while waiting')
     poll++
     moved = false
 
@@ -250,10 +257,12 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     let out
     try {
       out = await ecs.send(
-        new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] })
+        new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }),
+        options.signal === undefined ? {} : { abortSignal: options.signal }
       )
       readErrors = 0
     } catch (error) {
+      if (options.signal?.aborted) return result('cancelled', 'the step was cancelled while waiting')
       // A read that failed after the SDK's retries: skip this poll, unless AWS keeps failing.
       if (!isTransient(error) || ++readErrors > MAX_READ_ERRORS) throw error
       log.info(`${elapsed()} DescribeServices failed (${awsErrorName(error) ?? 'error'}); trying again`)
@@ -273,7 +282,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     const snapshots = deployments.map(snapshot)
     let changed = false
     for (const s of snapshots) {
-      const line = `${shortTaskDefinition(s.taskDefinition)} ${s.id === deploymentId ? 'new' : 'old'} ${s.status}: running ${s.running}, pending ${s.pending}, desired ${s.desired}${s.failed ? `, failed ${s.failed}` : ''}${s.rolloutState ? ` (${s.rolloutState})` : ''}`
+      const role = s.id === deploymentId ? 'new' : s.status === 'PRIMARY' ? 'other' : 'old'
+      const line = `${shortTaskDefinition(s.taskDefinition)} ${role} ${s.status}: running ${s.running}, pending ${s.pending}, desired ${s.desired}${s.failed ? `, failed ${s.failed}` : ''}${s.rolloutState ? ` (${s.rolloutState})` : ''}`
       if (lastLine.get(s.id) !== line) {
         lastLine.set(s.id, line)
         log.info(`${elapsed()} ${line}`)
@@ -299,8 +309,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
 
     const verdict = await judge(
       ours,
+      deploymentId,
       deployments,
-      options.taskDefinitionArn,
       poll === 1,
       options.ecsRollback === true,
       describeServiceDeployment
@@ -336,33 +346,49 @@ interface Verdict {
  */
 async function judge(
   ours: Deployment | undefined,
+  oursId: string | undefined,
   deployments: readonly Deployment[],
-  target: string,
   first: boolean,
   ecsRollback: boolean,
   describeServiceDeployment: () => Promise<ServiceDeployment | undefined>
 ): Promise<Verdict | undefined> {
-  const looksOver = ours === undefined || ours.rolloutState === 'COMPLETED' || ours.rolloutState === 'FAILED'
+  const primary = deployments.find(d => d.status === 'PRIMARY')
+  const taken = oursId !== undefined && primary !== undefined && primary.id !== oursId
+  const looksOver =
+    ours === undefined || taken || ours.rolloutState === 'COMPLETED' || ours.rolloutState === 'FAILED'
   const sd = first || looksOver ? await describeServiceDeployment() : undefined
+  if (taken) {
+    // Another deployment is PRIMARY: ECS rolling ours back, or someone else's deploy taking over.
+    const ecsRollingBack =
+      !ecsRollback &&
+      ((sd?.status !== undefined && ROLLING_BACK.has(sd.status)) ||
+        ((ours === undefined || ours.rolloutState === 'FAILED') &&
+          isRollbackReason(primary.rolloutStateReason)))
+    if (ecsRollingBack) {
+      return {
+        outcome: 'rolled-back-by-ecs',
+        reason: ours?.rolloutStateReason ?? rollbackReason(primary, sd?.statusReason)
+      }
+    }
+    return {
+      outcome: 'superseded',
+      reason: `deployment ${primary.id ?? '?'} of ${shortTaskDefinition(primary.taskDefinition)} took over`
+    }
+  }
   if (ecsRollback) {
     if (sd?.status === 'ROLLBACK_SUCCESSFUL')
       return { outcome: 'succeeded', reason: 'the rollback completed' }
     if (sd?.status === 'ROLLBACK_FAILED')
       return { outcome: 'failed', reason: sd.statusReason ?? 'the rollback failed' }
   } else if (sd?.status !== undefined) {
-    if (ROLLING_BACK.has(sd.status)) {
-      return { outcome: 'rolled-back-by-ecs', reason: rollbackReason(ours, sd.statusReason) }
-    }
+    // Requested, but the rollback deployment is not PRIMARY yet: look again.
+    if (ROLLING_BACK.has(sd.status)) return undefined
     if (TERMINAL_FAILURE.has(sd.status)) {
       return { outcome: 'failed', reason: sd.statusReason ?? `the service deployment is ${sd.status}` }
     }
   }
 
   if (ours === undefined) {
-    const primary = deployments.find(d => d.status === 'PRIMARY')
-    if (primary !== undefined && primary.taskDefinition !== target) {
-      return { outcome: 'rolled-back-by-ecs', reason: rollbackReason(primary, undefined) }
-    }
     return {
       outcome: 'failed',
       reason: `the deployment was replaced by deployment ${primary?.id ?? '(unknown)'} (another deploy of this service?)`
@@ -370,14 +396,6 @@ async function judge(
   }
   if (ours.rolloutState === 'COMPLETED') return { outcome: 'succeeded', reason: 'the deployment completed' }
   if (ours.rolloutState === 'FAILED') {
-    // The circuit breaker with rollback starts a new PRIMARY on the previous task definition.
-    const primary = deployments.find(d => d.status === 'PRIMARY')
-    if (primary !== undefined && primary.id !== ours.id && primary.taskDefinition !== target) {
-      return {
-        outcome: 'rolled-back-by-ecs',
-        reason: ours.rolloutStateReason ?? rollbackReason(primary, undefined)
-      }
-    }
     return { outcome: 'failed', reason: ours.rolloutStateReason ?? 'the deployment failed' }
   }
   // Without rollout state (older services): the only deployment, at its desired count.
@@ -391,6 +409,11 @@ async function judge(
   }
   if (sd?.status === 'SUCCESSFUL') return { outcome: 'succeeded', reason: 'the service deployment succeeded' }
   return undefined
+}
+
+/** ECS names its own rollback deployments so: "ECS deployment circuit breaker: rolling back to deploymentId …". */
+function isRollbackReason(reason: string | undefined): boolean {
+  return reason !== undefined && /rolling back to deployment/i.test(reason)
 }
 
 function rollbackReason(d: Deployment | undefined, statusReason: string | undefined): string {

@@ -36,14 +36,19 @@ const HEADLINE: Partial<Record<Status, string>> = {
   ready: '⏸️ Replacement ready for testing; waiting for rerouting',
   failed: '❌ Blue/green deployment failed',
   'rolled-back': '↩️ Blue/green deployment rolled back',
-  'timed-out': '⌛ Blue/green deployment timed out'
+  'timed-out': '⌛ Blue/green deployment timed out',
+  cancelled: '🛑 Blue/green deployment cancelled'
 }
 
 /** The task definition the service runs after the step: the new one unless the deployment did not take. */
 export function resultingTaskDefinition(
   report: Pick<CodeDeployReport, 'status' | 'taskDefinitionArn' | 'previousTaskDefinitionArn'>
 ): string {
-  const kept = report.status === 'failed' || report.status === 'rolled-back' || report.status === 'timed-out'
+  const kept =
+    report.status === 'failed' ||
+    report.status === 'rolled-back' ||
+    report.status === 'timed-out' ||
+    report.status === 'cancelled'
   return kept && report.previousTaskDefinitionArn !== undefined
     ? report.previousTaskDefinitionArn
     : report.taskDefinitionArn

@@ -27,6 +27,8 @@ export interface DeployReport {
   readonly previousTaskDefinitionArn: string | undefined
   /** What the service runs after this step (the previous one after a rollback). */
   readonly runningTaskDefinitionArn: string | undefined
+  /** The revision this step registered, whatever runs now (undefined when it registered none). */
+  readonly registeredTaskDefinitionArn: string | undefined
   readonly registered: boolean
   readonly imageChanges: readonly ImageChange[]
   readonly deploymentId: string | undefined
@@ -42,6 +44,20 @@ export interface DeployReport {
   readonly hasChanges?: boolean | undefined
   /** Why the step fails, said to a person. */
   readonly failure: string | undefined
+  /** What the service is doing now (from the outcome). */
+  readonly state: string
+  /** Partial failures and refused reads: the step went on despite them. */
+  readonly warnings: readonly string[]
+  /** The deployment that took over from ours, when the status is superseded. */
+  readonly superseder:
+    | {
+        readonly deploymentId: string
+        readonly taskDefinitionArn: string
+        readonly createdAt: Date | undefined
+        /** Who started it, where the APIs say (a revision registered by this action names its run). */
+        readonly startedBy: string | undefined
+      }
+    | undefined
   readonly awsError: AwsErrorInfo | undefined
 }
 
@@ -72,6 +88,8 @@ export function deployOutputs(report: DeployReport): Partial<Record<OutputName, 
     [Output.ConsoleUrl]: consoleUrl(report.region, report.cluster, report.service)
   }
   if (report.runningTaskDefinitionArn) outputs[Output.TaskDefinitionArn] = report.runningTaskDefinitionArn
+  if (report.registeredTaskDefinitionArn)
+    outputs[Output.RegisteredTaskDefinitionArn] = report.registeredTaskDefinitionArn
   if (report.previousTaskDefinitionArn)
     outputs[Output.PreviousTaskDefinitionArn] = report.previousTaskDefinitionArn
   if (report.serviceArn) outputs[Output.ServiceArn] = report.serviceArn
@@ -80,11 +98,15 @@ export function deployOutputs(report: DeployReport): Partial<Record<OutputName, 
   return outputs
 }
 
-const ICON: Record<string, string> = {
+const ICON: Partial<Record<Status, string>> = {
   succeeded: '✅',
+  started: '🚀',
+  superseded: '⏭️',
   failed: '❌',
   'rolled-back': '↩️',
-  'timed-out': '⏱️'
+  'rolling-back': '↩️',
+  'timed-out': '⏱️',
+  cancelled: '🛑'
 }
 
 /** The job summary of a deploy. */
@@ -94,6 +116,7 @@ export function deploySummary(report: DeployReport): string {
   const url = consoleUrl(report.region, report.cluster, report.service)
   parts.push(`## ${icon} Deploy ${escapeHtml(report.service)}: ${report.status}`)
   if (report.failure) parts.push(`> **${escapeHtml(report.failure)}**`)
+  if (report.warnings.length > 0) parts.push(report.warnings.map(w => `> ⚠️ ${escapeHtml(w)}`).join('\n>\n'))
   if (report.definitionsUnchanged)
     parts.push(
       `Definitions unchanged: the service already runs ${inlineCode(shortTaskDefinition(report.targetTaskDefinitionArn))} as defined; nothing was registered or updated.`
@@ -114,12 +137,17 @@ export function deploySummary(report: DeployReport): string {
   if (report.runningTaskDefinitionArn !== report.targetTaskDefinitionArn && report.runningTaskDefinitionArn) {
     rows.push(['Now running', inlineCode(shortTaskDefinition(report.runningTaskDefinitionArn))])
   }
+  rows.push(['Now', escapeHtml(report.state)])
   if (report.deploymentId) rows.push(['Deployment', inlineCode(report.deploymentId)])
   if (report.desiredCount) rows.push(['Desired count', describeDesired(report.desiredCount)])
   if (report.tagChanges && (report.tagChanges.set.length || report.tagChanges.remove.length)) {
     const set = report.tagChanges.set.map(t => `${t.key}=${t.value}`)
     const removed = report.tagChanges.remove.map(k => `-${k}`)
-    rows.push(['Service tags', escapeHtml([...set, ...removed].join(', '))])
+    const failed = report.warnings.some(w => /^(Tag|Untag)Resource failed/.test(w))
+    rows.push([
+      'Service tags',
+      `${escapeHtml([...set, ...removed].join(', '))}${failed ? ' (**not applied**, see the warning above)' : ''}`
+    ])
   }
   rows.push(['Duration', formatDuration(report.durationMs)])
   if (!report.waited) rows.push(['Waited', 'no (`wait: false`)'])
@@ -159,12 +187,26 @@ export function deploySummary(report: DeployReport): string {
     if (watch.timeline.length > 0)
       parts.push(details('Timeline', timelineTable(watch.timeline, report.targetTaskDefinitionArn)))
   }
+  if (report.superseder) {
+    const s = report.superseder
+    const facts = [
+      `deployment ${inlineCode(s.deploymentId)} of ${inlineCode(shortTaskDefinition(s.taskDefinitionArn))}`,
+      s.createdAt ? `created ${s.createdAt.toISOString()}` : undefined,
+      s.startedBy
+        ? `started by ${escapeHtml(s.startedBy)}`
+        : 'ECS does not say who started it (CloudTrail records the UpdateService call)'
+    ].filter(f => f !== undefined)
+    parts.push(
+      `### Superseded\n\nAnother deployment became PRIMARY: ${facts.join('; ')}. This step made no change after that (no rollback).`
+    )
+  }
   if (report.rollback) {
     const by =
       report.rollback.by === 'ecs' ? 'the ECS deployment circuit breaker' : 'this action (rollback-events)'
     const rb = report.rollback.watch
+    const verb = report.status === 'rolled-back' ? 'Rolled back' : 'Rollback started'
     parts.push(
-      `### Rollback\n\nRolled back by ${by} to ${inlineCode(shortTaskDefinition(report.previousTaskDefinitionArn))}` +
+      `### Rollback\n\n${verb} by ${by} to ${inlineCode(shortTaskDefinition(report.previousTaskDefinitionArn))}` +
         (rb ? `: ${escapeHtml(sentence(rb.reason))} (after ${formatDuration(rb.durationMs)}).` : '.')
     )
   }

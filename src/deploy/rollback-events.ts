@@ -1,0 +1,49 @@
+import type { RollbackEvent } from '../contract.js'
+
+/** The deployment controllers a deploy can drive. */
+export type Controller = 'rolling' | 'codedeploy'
+
+/**
+ * What each `rollback-events` value does on each controller (README's table says the same); undefined: it
+ * does nothing there, and the deploy warns.
+ */
+export const ROLLBACK_EVENT_EFFECTS: Readonly<
+  Record<Controller, Readonly<Record<RollbackEvent, string | undefined>>>
+> = {
+  rolling: {
+    DEPLOYMENT_FAILURE:
+      'when the deployment fails, times out or cannot be followed, UpdateService back to the previous revision, followed to its end',
+    DEPLOYMENT_STOP_ON_ALARM: undefined,
+    DEPLOYMENT_STOP_ON_REQUEST:
+      'when the step is cancelled (SIGINT, SIGTERM), UpdateService back to the previous revision before exiting'
+  },
+  codedeploy: {
+    DEPLOYMENT_FAILURE:
+      "CreateDeployment's autoRollbackConfiguration: CodeDeploy rolls back a failed deployment",
+    DEPLOYMENT_STOP_ON_ALARM:
+      "CreateDeployment's autoRollbackConfiguration: CodeDeploy rolls back when a deployment group alarm stops it",
+    DEPLOYMENT_STOP_ON_REQUEST:
+      'on timeout or cancellation, StopDeployment with autoRollbackEnabled; also in autoRollbackConfiguration'
+  }
+}
+
+const WHY_NOT: Readonly<Record<Controller, Partial<Record<RollbackEvent, string>>>> = {
+  rolling: {
+    DEPLOYMENT_STOP_ON_ALARM:
+      'a rolling deployment stops on alarms through the service definition: set deploymentConfiguration.alarms with rollback: true'
+  },
+  codedeploy: {}
+}
+
+/** Warnings for the requested values that do nothing on this controller. */
+export function ineffectiveRollbackEvents(
+  controller: Controller,
+  events: readonly RollbackEvent[]
+): string[] {
+  return events
+    .filter(e => ROLLBACK_EVENT_EFFECTS[controller][e] === undefined)
+    .map(
+      e =>
+        `rollback-events: ${e} does nothing for a ${controller === 'rolling' ? 'rolling (ECS controller)' : 'CodeDeploy'} deployment${WHY_NOT[controller][e] ? `; ${WHY_NOT[controller][e]}` : ''}`
+    )
+}
