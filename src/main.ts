@@ -4,7 +4,7 @@ import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { systemClock } from './clock.js'
 import type { CommandContext, CommandResult } from './commands/types.js'
 import { Output } from './contract.js'
-import { ActionError, describeError } from './errors.js'
+import { ActionError, describeError, errorStack, isDebugRun } from './errors.js'
 import { readGithubContext } from './github/context.js'
 import { parseInputs } from './inputs.js'
 import { actionsLogger } from './log.js'
@@ -53,6 +53,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (result.failure !== undefined) core.setFailed(result.failure)
   } catch (error) {
     const text = describeError(error)
+    if (isDebugRun(env)) core.debug(errorStack(error))
     core.setOutput(Output.Status, 'failed')
     if (!summaryWritten) await writeSummary(failureSummary(text, !commandStarted))
     core.setFailed(text)
