@@ -16,6 +16,7 @@ import type { Clock } from '../clock.js'
 import type { RollbackEvent } from '../contract.js'
 import { formatDuration } from '../duration.js'
 import { awsErrorName } from '../ecs/live.js'
+import { heartbeat, type HeartbeatCounts } from '../ecs/heartbeat.js'
 import { pollDelay } from '../ecs/watch.js'
 import type { Logger } from '../log.js'
 import { hookFunction, type AppSpecHook } from './appspec.js'
@@ -246,12 +247,20 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     return undefined
   }
 
+  const beat = heartbeat({
+    clock,
+    print: line => log.info(line),
+    started,
+    deadline,
+    what: `deployment ${options.deploymentId}`
+  })
   for (;;) {
     const now = clock.now()
     if (now >= deadline) break
     await clock.sleep(Math.min(pollDelay(poll, options.pollMs), deadline - now))
     poll++
     await observe()
+    beat.tick(replacementCounts(taskSets, status))
     const verdict = ended()
     if (verdict !== undefined) return verdict
   }
@@ -286,6 +295,16 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     'timed-out',
     `the deployment did not finish within ${waited}; a stop with rollback was requested but it is still ${status ?? 'active'}`
   )
+}
+
+/** The replacement (Green) task set's counts and the deployment's status, for the heartbeat. */
+function replacementCounts(
+  taskSets: readonly TaskSetState[],
+  status: string | undefined
+): HeartbeatCounts | undefined {
+  const green = taskSets.find(t => t.label === 'Green')
+  if (green === undefined) return undefined
+  return { running: green.running, pending: green.pending, desired: green.desired, state: status }
 }
 
 async function deploymentTarget(

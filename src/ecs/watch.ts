@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import type { Logger } from '../log.js'
 import { describeStoppedTask, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
+import { deploymentCounts, heartbeat } from './heartbeat.js'
 import { awsErrorName } from './live.js'
 import { isThrottling } from './once.js'
 import { shortTaskDefinition } from './task-definition.js'
@@ -171,6 +172,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   let poll = 0
   let readErrors = 0
   const planner = pollPlanner(started, options.pollMs)
+  const beat = heartbeat({ clock, print: line => log.info(line), started, deadline, what: 'the deployment' })
   // Whether the last poll saw a count change or a new event: the planner polls sooner while things move.
   let moved = false
 
@@ -292,6 +294,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     }
 
     const ours = deployments.find(d => d.id === deploymentId)
+    beat.tick(ours === undefined ? undefined : deploymentCounts(ours))
     if (ours !== undefined && (ours.failedTasks ?? 0) > lastFailed) {
       lastFailed = ours.failedTasks ?? 0
       await checkStoppedTasks(false)
