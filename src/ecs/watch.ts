@@ -11,7 +11,7 @@ import {
 import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import type { Logger } from '../log.js'
-import { describeStoppedTask, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
+import { describeStoppedTask, reasonWithCause, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
 import { deploymentCounts, heartbeat } from './heartbeat.js'
 import { awsErrorName } from './live.js'
 import { isThrottling } from './once.js'
@@ -178,7 +178,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
 
   const result = (outcome: WatchOutcome, reason: string): WatchResult => ({
     outcome,
-    reason,
+    // The failure line says why tasks stopped, not only that the rollout failed.
+    reason: outcome === 'succeeded' ? reason : reasonWithCause(reason, [...stopped.values()], events),
     deploymentId,
     timeline,
     events,
