@@ -44,7 +44,8 @@ export const RollbackEvents = [
 ] as const
 export type RollbackEvent = (typeof RollbackEvents)[number]
 
-export type Status = 'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'ready' | 'dry-run' | 'rendered'
+export type Status =
+  'succeeded' | 'failed' | 'rolled-back' | 'rolling-back' | 'timed-out' | 'ready' | 'dry-run' | 'rendered'
 
 /**
  * Tag key this action puts on every task definition it registers (value: the run's deploy id), so a retried

@@ -206,7 +206,9 @@ describe('discovery of the deployment group', () => {
       'BatchGetApplications',
       'ListDeploymentGroups',
       'BatchGetDeploymentGroups',
-      'BatchGetDeploymentGroups'
+      'BatchGetDeploymentGroups',
+      // Is another deployment holding the group? Asked in the plan, before any write.
+      'ListDeployments'
     ])
   })
 
@@ -325,7 +327,7 @@ describe('failures', () => {
       { timeoutMs: 120_000, rollbackEvents: ['DEPLOYMENT_STOP_ON_REQUEST'] }
     )
     expect(result.status).toBe('rolled-back')
-    expect(result.failure).toContain('did not finish within 2m; it was stopped and rolled back')
+    expect(result.failure).toMatch(/did not finish within 2m; it was stopped; rolled back by deployment d-[A-Z0-9]+$/)
     const [stop] = w.emulator.calls('StopDeployment')
     expect(stop!.params).toEqual({ deploymentId: result.outputs['deployment-id'], autoRollbackEnabled: true })
     expect(serviceTaskDefinition(w)).toBe(w.oldArn)

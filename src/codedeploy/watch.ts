@@ -22,7 +22,15 @@ import type { Logger } from '../log.js'
 import { hookFunction, type AppSpecHook } from './appspec.js'
 import { isTerminal } from './in-progress.js'
 
-export type CodeDeployOutcome = 'succeeded' | 'ready' | 'failed' | 'rolled-back' | 'timed-out'
+export type CodeDeployOutcome =
+  | 'succeeded'
+  | 'ready'
+  | 'failed'
+  /** CodeDeploy's rollback deployment succeeded: production traffic is on the original task set. */
+  | 'rolled-back'
+  /** CodeDeploy is rolling back and its rollback deployment had not ended when the watch gave up. */
+  | 'rolling-back'
+  | 'timed-out'
 
 export interface LifecycleEventState {
   readonly name: string
@@ -70,7 +78,13 @@ export interface CodeDeployWatchResult {
   readonly failedEvent: LifecycleEventState | undefined
   readonly error: { readonly code: string | undefined; readonly message: string | undefined } | undefined
   readonly rollback:
-    { readonly deploymentId: string | undefined; readonly message: string | undefined } | undefined
+    | {
+        readonly deploymentId: string | undefined
+        readonly message: string | undefined
+        /** The rollback deployment's last status, when there is one and it was read. */
+        readonly status?: string | undefined
+      }
+    | undefined
   /** Whether this watch sent StopDeployment (on timeout). */
   readonly stopRequested: boolean
   readonly durationMs: number
@@ -122,6 +136,8 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
   let readyNoted = false
   let stopRequested = false
   let poll = 0
+  /** The rollback deployment as last read. */
+  let rollbackInfo: DeploymentInfo | undefined
 
   const result = (outcome: CodeDeployOutcome, reason: string): CodeDeployWatchResult => {
     const events = [...lifecycle.values()]
@@ -141,7 +157,11 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
         : undefined,
       rollback:
         rollback && (rollback.rollbackDeploymentId || rollback.rollbackMessage)
-          ? { deploymentId: rollback.rollbackDeploymentId, message: rollback.rollbackMessage }
+          ? {
+              deploymentId: rollback.rollbackDeploymentId,
+              message: rollback.rollbackMessage,
+              status: rollbackInfo?.status
+            }
           : undefined,
       stopRequested,
       durationMs: at()
@@ -247,6 +267,50 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     return undefined
   }
 
+  /**
+   * CodeDeploy rolls back with a deployment of its own: `rolled-back` only once that deployment succeeded,
+   * read until `until`; still running then, `rolling-back`; failed, `failed`.
+   */
+  const followRollback = async (
+    ending: CodeDeployWatchResult,
+    until: number,
+    lead: string
+  ): Promise<CodeDeployWatchResult> => {
+    const id = info?.rollbackInfo?.rollbackDeploymentId
+    if (ending.outcome !== 'rolled-back' || id === undefined || id === options.deploymentId) return ending
+    note('action', `following rollback deployment ${id}`)
+    const beat = heartbeat({
+      clock,
+      print: line => log.info(line),
+      started: clock.now(),
+      deadline: until,
+      what: `rollback deployment ${id}`
+    })
+    let last: string | undefined
+    for (let p = 0; ; p++) {
+      rollbackInfo = (await codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo
+      if (rollbackInfo?.status !== last) {
+        last = rollbackInfo?.status
+        note('status', `rollback deployment ${id}: ${last ?? 'unknown'}${statusDetail(rollbackInfo)}`)
+      }
+      if (isTerminal(last) || clock.now() >= until) break
+      beat.tick(undefined)
+      await clock.sleep(Math.min(pollDelay(p, options.pollMs), Math.max(1, until - clock.now())))
+    }
+    if (last === 'Succeeded') return result('rolled-back', `${lead}; rolled back by deployment ${id}`)
+    if (isTerminal(last)) {
+      const why = rollbackInfo?.errorInformation?.message
+      return result(
+        'failed',
+        `${lead}; the rollback deployment ${id} ${last?.toLowerCase() ?? 'ended'}${why ? `: ${why}` : ''}`
+      )
+    }
+    return result(
+      'rolling-back',
+      `${lead}; CodeDeploy is still rolling back (deployment ${id} is ${last ?? 'in progress'})`
+    )
+  }
+
   const beat = heartbeat({
     clock,
     print: line => log.info(line),
@@ -262,7 +326,9 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     await observe()
     beat.tick(replacementCounts(taskSets, status))
     const verdict = ended()
-    if (verdict !== undefined) return verdict
+    if (verdict !== undefined) {
+      return followRollback(verdict, deadline, failureReason(info, [...lifecycle.values()], false))
+    }
   }
 
   const waited = formatDuration(options.timeoutMs)
@@ -285,9 +351,10 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     if (isTerminal(status)) break
   }
   if (status === 'Stopped' || status === 'Failed') {
-    return result(
-      'rolled-back',
-      `the deployment did not finish within ${waited}; it was stopped and rolled back`
+    return followRollback(
+      result('rolled-back', `the deployment did not finish within ${waited}; it was stopped and rolled back`),
+      graceEnd,
+      `the deployment did not finish within ${waited}; it was stopped`
     )
   }
   if (status === 'Succeeded') return result('succeeded', 'the deployment succeeded as it was being stopped')
