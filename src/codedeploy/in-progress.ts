@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
+import { heartbeat } from '../ecs/heartbeat.js'
 import { pollDelay } from '../ecs/watch.js'
 import { ActionError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -134,7 +135,15 @@ export async function clearActiveDeployment(
 
   const started = options.clock.now()
   let last = first?.status
+  const beat = heartbeat({
+    clock: options.clock,
+    print: line => log.info(line),
+    started,
+    deadline: started + options.timeoutMs,
+    what: `deployment ${id} to end`
+  })
   for (let poll = 0; ; poll++) {
+    beat.tick(undefined)
     const left = started + options.timeoutMs - options.clock.now()
     if (left <= 0) {
       throw new ActionError(
