@@ -50,6 +50,18 @@ describe('stopped tasks grouped by reason', () => {
     expect(failureCause(tasks.slice(0, 1), [])?.text).toBe(`1 task stopped: ${PULL}`)
   })
 
+  it('leaves tasks stopped on purpose (scaled in, stopped by a user) out of the cause', () => {
+    const scaledIn = Array.from({ length: 5 }, (_, i) => ({
+      ...task(40 + i, 'Scaling activity initiated by (deployment ecs-svc/123)', {
+        exitCode: 0,
+        reason: undefined
+      }),
+      stopCode: 'ServiceSchedulerInitiated'
+    }))
+    expect(failureCause([...scaledIn, ...tasks.slice(0, 2)], [])?.text).toBe(`2 tasks stopped: ${PULL}`)
+    expect(failureCause(scaledIn, [])).toBeUndefined()
+  })
+
   it('without stopped tasks, names the newest service event that says what is wrong', () => {
     const events = [
       { id: '1', createdAt: new Date(1000), message: '(service web) has started 2 tasks.' },

@@ -12,6 +12,7 @@ import {
 import type { AwsClients } from '../aws/clients.js'
 import type { CommandContext, CommandResult } from '../commands/types.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
+import { reasonWithCause } from '../ecs/diagnostics.js'
 import type { LiveState } from '../ecs/live.js'
 import { awsErrorName } from '../ecs/live.js'
 import { planDesiredCount, planTagChanges, type TagChanges } from '../ecs/service-input.js'
@@ -214,14 +215,15 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     rollbackEvents: inputs.rollbackEvents,
     hooks: plan.hooks,
     pollMs: ctx.pollIntervalMs,
-    seenEvents: new Set((current.events ?? []).map(eventKey))
+    seenEvents: new Set((current.events ?? []).map(eventKey)),
+    taskDefinitionArn
   })
   return finish({ ...base, status: watch.outcome, watch, failure: failureOf(watch) }, log)
 }
 
 function failureOf(watch: CodeDeployWatchResult): string | undefined {
   if (watch.outcome === 'succeeded' || watch.outcome === 'ready') return undefined
-  return `CodeDeploy deployment ${watch.deploymentId} ${watch.outcome}: ${watch.reason}`
+  return `CodeDeploy deployment ${watch.deploymentId} ${watch.outcome}: ${reasonWithCause(watch.reason, watch.stoppedTasks, [])}`
 }
 
 function finish(report: CodeDeployReport, log: Logger): CommandResult {

@@ -15,6 +15,7 @@ import { DescribeServicesCommand, type ECSClient, type ServiceEvent } from '@aws
 import type { Clock } from '../clock.js'
 import type { RollbackEvent } from '../contract.js'
 import { formatDuration } from '../duration.js'
+import { isRoutineStop, stoppedTasksOf, type StoppedTask } from '../ecs/diagnostics.js'
 import { awsErrorName } from '../ecs/live.js'
 import { heartbeat, type HeartbeatCounts } from '../ecs/heartbeat.js'
 import { pollDelay } from '../ecs/watch.js'
@@ -87,6 +88,8 @@ export interface CodeDeployWatchResult {
     | undefined
   /** Whether this watch sent StopDeployment (on timeout). */
   readonly stopRequested: boolean
+  /** Tasks of the new task definition that stopped, read when the deployment did not succeed. */
+  readonly stoppedTasks: readonly StoppedTask[]
   readonly durationMs: number
 }
 
@@ -109,12 +112,34 @@ export interface CodeDeployWatchOptions {
   readonly seenEvents?: ReadonlySet<string> | undefined
   /** How long to follow a stop requested on timeout before giving up on it. */
   readonly stopGraceMs?: number | undefined
+  /** The task definition deployed: its stopped tasks say why a deployment failed. */
+  readonly taskDefinitionArn?: string | undefined
 }
 
 /** After a timeout's StopDeployment, follow the rollback at most this long. */
 const STOP_GRACE_MS = 5 * 60_000
 
 export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<CodeDeployWatchResult> {
+  const watched = await follow(options)
+  if (
+    watched.outcome === 'succeeded' ||
+    watched.outcome === 'ready' ||
+    options.taskDefinitionArn === undefined
+  )
+    return watched
+  // Why the replacement's tasks stopped (a pull error, a crash) is the likeliest cause; a failed read of it
+  // must not hide the outcome.
+  const stoppedTasks = await stoppedTasksOf(
+    options.ecs,
+    options.cluster,
+    options.service,
+    options.taskDefinitionArn
+  ).catch(() => [])
+  // The replacement scaled in by the rollback is no failure: keep the tasks that stopped on their own.
+  return { ...watched, stoppedTasks: stoppedTasks.filter(t => !isRoutineStop(t)) }
+}
+
+async function follow(options: CodeDeployWatchOptions): Promise<CodeDeployWatchResult> {
   const { codedeploy, ecs, clock, log } = options
   const started = clock.now()
   const deadline = started + options.timeoutMs
@@ -164,6 +189,7 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
             }
           : undefined,
       stopRequested,
+      stoppedTasks: [],
       durationMs: at()
     }
   }

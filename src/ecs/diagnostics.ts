@@ -129,7 +129,8 @@ export function failureCause(
   tasks: readonly StoppedTask[],
   events: readonly ServiceEvent[]
 ): FailureCause | undefined {
-  const groups = groupStoppedTasks(tasks)
+  // Tasks stopped on purpose (scaled in by a deployment, stopped by a user) say nothing about a failure.
+  const groups = groupStoppedTasks(tasks.filter(t => !isRoutineStop(t)))
   const top = groups[0]
   if (top !== undefined) {
     const others = groups.slice(1).reduce((n, g) => n + g.count, 0)
@@ -145,6 +146,12 @@ export function failureCause(
   const event = newestEvents(events, events.length).find(e => TROUBLE.test(e.message ?? ''))
   if (event?.message) return { text: event.message, source: 'service-event' }
   return undefined
+}
+
+/** A stop that was asked for: scale-in by a deployment (ECS says "Scaling activity initiated by …"), or a user. */
+export function isRoutineStop(task: StoppedTask): boolean {
+  if (task.stopCode === 'UserInitiated') return true
+  return /^Scaling activity initiated by/.test(task.stoppedReason ?? '')
 }
 
 /** A watch's reason with its cause appended, for the log's failure line. */

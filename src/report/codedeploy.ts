@@ -4,6 +4,8 @@ import type { DeploymentGroupRef } from '../codedeploy/group.js'
 import type { ActiveDeployment } from '../codedeploy/in-progress.js'
 import type { CodeDeployWatchResult } from '../codedeploy/watch.js'
 import { Output, type OutputName, type Status } from '../contract.js'
+import { failureCause } from '../ecs/diagnostics.js'
+import { stoppedTasksMarkdown } from './causes.js'
 import { formatDuration } from '../duration.js'
 import { codeBlock, details, escapeHtml, inlineCode, table, truncate } from './markdown.js'
 
@@ -152,6 +154,7 @@ export function codedeploySummary(report: CodeDeployReport): string {
         ''
       )
     }
+    if (watch.stoppedTasks.length > 0) lines.push(stoppedTasksMarkdown(watch.stoppedTasks), '')
     if (watch.outcome !== 'succeeded' && watch.outcome !== 'ready' && watch.serviceEvents.length > 0) {
       lines.push(details('ECS service events', eventList(watch.serviceEvents)), '')
     }
@@ -168,7 +171,10 @@ export function codedeployCause(watch: CodeDeployWatchResult): string | undefine
   if (watch.outcome === 'succeeded' || watch.outcome === 'ready') return undefined
   const e = watch.failedEvent
   const parts: string[] = []
-  if (e !== undefined) {
+  const tasks = failureCause(watch.stoppedTasks, [])
+  if (tasks !== undefined) {
+    parts.push(tasks.text)
+  } else if (e !== undefined) {
     const hook = e.hookFunction === undefined ? '' : ` (hook ${e.hookFunction})`
     parts.push(`${e.name}${hook} failed${e.message ? `: ${e.message}` : ''}`)
   } else if (watch.error?.message) {
