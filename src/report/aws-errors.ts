@@ -1,5 +1,5 @@
 import { ActionError } from '../errors.js'
-import { knownFailure } from './error-kinds.js'
+import { CREDENTIALS_HINT, knownFailure } from './error-kinds.js'
 
 /** What people need to know about a failed AWS call. */
 export interface AwsErrorInfo {
@@ -79,7 +79,7 @@ function hintFor(
       : `the deploy role needs ${action}; ${POLICY_POINTER}`
   }
   if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError/i.test(code)) {
-    return 'the AWS credentials are missing or expired: run aws-actions/configure-aws-credentials before this step'
+    return `the AWS credentials are missing or expired: ${CREDENTIALS_HINT}`
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(code)) {
     return 'AWS kept throttling after retries: another process may be calling the same API heavily; try again later'
