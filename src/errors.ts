@@ -1,3 +1,5 @@
+import { firstLine, knownFailure } from './report/error-kinds.js'
+
 /** Where a problem is: a file position, or an action input. */
 export interface Location {
   readonly file?: string
@@ -61,10 +63,41 @@ export class ActionErrors extends ActionError {
   }
 }
 
+/**
+ * What a person reads about an error: an ActionError's text, a known first-run failure (no credentials, an
+ * unreachable endpoint) as one line with a hint, else one line `Name: message`. Never a stack trace: those go
+ * to the debug log (`errorStack`).
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ActionError) return error.describe()
-  if (error instanceof Error) return error.stack ?? error.message
-  return String(error)
+  const known = knownFailure(error)
+  if (known !== undefined) {
+    const operation = (error as { $operation?: unknown }).$operation
+    const op = typeof operation === 'string' ? `${operation}: ` : ''
+    return `${op}${known.message}\n  hint: ${known.hint}`
+  }
+  if (error instanceof Error) {
+    const head = firstLine(error.message)
+    const name = error.name && error.name !== 'Error' ? error.name : ''
+    const text = name && head ? `${name}: ${head}` : name || head || 'unexpected error'
+    return `${text}\n  hint: rerun with debug logging (secret ACTIONS_STEP_DEBUG: true, or “Enable debug logging”) to see where it happened`
+  }
+  return firstLine(String(error))
+}
+
+/** Runner debug logging: "Enable debug logging" on a rerun sets RUNNER_DEBUG, the ACTIONS_STEP_DEBUG secret too. */
+export function isDebugRun(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.RUNNER_DEBUG === '1' || env.ACTIONS_STEP_DEBUG === 'true'
+}
+
+/** The error's stack and its causes' stacks, for the debug log only. */
+export function errorStack(error: unknown): string {
+  const parts: string[] = []
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : JSON.stringify(e))
+    e = e instanceof Error ? e.cause : undefined
+  }
+  return parts.join('\ncaused by: ')
 }
 
 /** The closest candidate by edit distance, when it is close enough to be a likely typo. */

@@ -4,7 +4,7 @@ import { cancelOnSignals } from './cancel.js'
 import { systemClock } from './clock.js'
 import type { CommandContext, CommandResult } from './commands/types.js'
 import { Output } from './contract.js'
-import { ActionError, describeError } from './errors.js'
+import { ActionError, describeError, errorStack, isDebugRun } from './errors.js'
 import { readGithubContext } from './github/context.js'
 import { parseInputs } from './inputs.js'
 import { actionsLogger } from './log.js'
@@ -76,6 +76,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (result.failure !== undefined) sink.fail(result.failure)
   } catch (error) {
     const text = describeError(error)
+    if (isDebugRun(env)) sink.debug(errorStack(error))
     sink.setOutput(Output.Status, 'failed')
     if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted))
     // A dry run on a pull request: the sticky comment says the plan failed instead of showing the last one.

@@ -206,7 +206,9 @@ describe('discovery of the deployment group', () => {
       'BatchGetApplications',
       'ListDeploymentGroups',
       'BatchGetDeploymentGroups',
-      'BatchGetDeploymentGroups'
+      'BatchGetDeploymentGroups',
+      // Is another deployment holding the group? Asked in the plan, before any write.
+      'ListDeployments'
     ])
   })
 
@@ -325,7 +327,9 @@ describe('failures', () => {
       { timeoutMs: 120_000, rollbackEvents: ['DEPLOYMENT_STOP_ON_REQUEST'] }
     )
     expect(result.status).toBe('rolled-back')
-    expect(result.failure).toContain('did not finish within 2m; it was stopped and rolled back')
+    expect(result.failure).toMatch(
+      /did not finish within 2m; it was stopped; rolled back by deployment d-[A-Z0-9]+$/
+    )
     const [stop] = w.emulator.calls('StopDeployment')
     expect(stop!.params).toEqual({ deploymentId: result.outputs['deployment-id'], autoRollbackEnabled: true })
     expect(serviceTaskDefinition(w)).toBe(w.oldArn)
@@ -400,6 +404,30 @@ describe('a deployment already in progress', () => {
       deploymentId: other,
       autoRollbackEnabled: true
     })
+  })
+})
+
+describe('CodeDeploy rolling back an earlier deployment', () => {
+  it('with codedeploy-in-progress: stop, the rollback deployment is waited for, never stopped', async () => {
+    const w = await setUp({ groups: [{ autoRollback: ['DEPLOYMENT_FAILURE'] }] })
+    w.emulator.codedeploy.failHook('AfterAllowTestTraffic', { times: 1 })
+    w.emulator.codedeploy.rollbackSeconds(300)
+    const first = await deploy(
+      w,
+      { config: 'appspec:\n  Hooks:\n    - AfterAllowTestTraffic: smoke' },
+      {
+        timeoutMs: 60_000
+      }
+    )
+    expect(first.result.status).toBe('rolling-back')
+    w.emulator.clearLog()
+    const { result, log } = await deploy(w, {}, { codedeployInProgress: 'stop' })
+    expect(result.status).toBe('succeeded')
+    expect(w.emulator.calls('StopDeployment')).toEqual([])
+    expect(log.lines.some(l => l.includes('as it is CodeDeploy rolling back an earlier deployment'))).toBe(
+      true
+    )
+    expect(w.emulator.writes().map(r => r.operation)).toEqual(['CreateDeployment'])
   })
 })
 

@@ -188,6 +188,61 @@ describe('CodeDeploy blue/green', () => {
     expect((await service()).taskSets!.map(s => [s.status, s.taskDefinition])).toEqual([['PRIMARY', v1]])
   })
 
+  it('rolls back with a deployment of its own, which holds the group until it succeeds', async () => {
+    const { emu, v1, v2 } = await setup({
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
+    })
+    emu.codedeploy.failHook('AfterAllowTraffic')
+    const id = await deploy(v2, [
+      { AfterAllowTraffic: 'arn:aws:lambda:us-east-1:123456789012:function:smoke' }
+    ])
+    await until(emu, id, 'Failed')
+    const rollbackId = (await info(id)).rollbackInfo!.rollbackDeploymentId!
+    expect(rollbackId).toMatch(/^d-[A-Z0-9]{9}$/)
+    const rollback = await info(rollbackId)
+    expect(rollback).toMatchObject({
+      status: 'InProgress',
+      creator: 'codeDeployRollback',
+      rollbackInfo: { rollbackTriggeringDeploymentId: id }
+    })
+    // Production traffic is back on the original at once; the rollback holds the group meanwhile.
+    expect((await service()).taskDefinition).toBe(v1)
+    await expect(deploy(v2)).rejects.toMatchObject({ name: 'DeploymentLimitExceededException' })
+    const listed = await cd.send(
+      new ListDeploymentsCommand({
+        applicationName: 'AppECS-prod-web',
+        deploymentGroupName: 'DgpECS-prod-web',
+        includeOnlyStatuses: ['InProgress']
+      })
+    )
+    expect(listed.deployments).toEqual([rollbackId])
+    await until(emu, rollbackId, 'Succeeded')
+    expect((await info(id)).rollbackInfo!.rollbackMessage).toBe(
+      `Deployment ${id} has been rolled back by deployment ${rollbackId}.`
+    )
+  })
+
+  it('a rollback deployment can be made to fail, and to take longer', async () => {
+    const { emu, v2 } = await setup({
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
+    })
+    emu.codedeploy.failHook('AfterAllowTraffic')
+    emu.codedeploy.rollbackSeconds(120)
+    emu.codedeploy.failRollback({ message: 'the original task set did not come back' })
+    const id = await deploy(v2, [
+      { AfterAllowTraffic: 'arn:aws:lambda:us-east-1:123456789012:function:smoke' }
+    ])
+    await until(emu, id, 'Failed')
+    const failedAt = emu.clock.now()
+    const rollbackId = (await info(id)).rollbackInfo!.rollbackDeploymentId!
+    await until(emu, rollbackId, 'Failed')
+    expect(emu.clock.now() - failedAt).toBeGreaterThanOrEqual(120_000)
+    expect((await info(rollbackId)).errorInformation!.message).toBe('the original task set did not come back')
+    expect((await info(id)).rollbackInfo!.rollbackMessage).toBe(
+      `The rollback deployment ${rollbackId} failed.`
+    )
+  })
+
   it('waits in Ready until ContinueDeployment, and a second deployment is refused meanwhile', async () => {
     const { emu, v2 } = await setup({
       blueGreenDeploymentConfiguration: {

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
+import { heartbeat } from '../ecs/heartbeat.js'
 import { pollDelay } from '../ecs/watch.js'
 import { ActionError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -38,6 +39,32 @@ export async function activeDeployment(
     })
   )
   return out.deployments?.[0]
+}
+
+/** A deployment that holds the group, as the plan reports it. */
+export interface ActiveDeployment {
+  readonly id: string
+  readonly status: string | undefined
+  /** CodeDeploy's rollback of an earlier deployment (creator codeDeployRollback): never stopped by us. */
+  readonly rollback: boolean
+}
+
+/** The group's active deployment with its status, if one holds the group. Read-only. */
+export async function findActiveDeployment(
+  codedeploy: CodeDeployClient,
+  group: DeploymentGroupRef
+): Promise<ActiveDeployment | undefined> {
+  const id = await activeDeployment(codedeploy, group)
+  if (id === undefined) return undefined
+  const info = await getDeployment(codedeploy, id)
+  if (info === undefined || isTerminal(info.status)) return undefined
+  return { id, status: info.status, rollback: isRollbackDeployment(info) }
+}
+
+function isRollbackDeployment(info: DeploymentInfo | undefined): boolean {
+  return (
+    info?.creator === 'codeDeployRollback' || info?.rollbackInfo?.rollbackTriggeringDeploymentId !== undefined
+  )
 }
 
 /** The id CodeDeploy names in a DeploymentLimitExceededException ("… already has an active Deployment d-…"). */
@@ -90,7 +117,9 @@ export async function clearActiveDeployment(
   const url = deploymentConsoleUrl(options.region, id)
   if (options.mode === 'fail') throw inProgressError(options.group, id, options.region, first?.status)
 
-  if (options.mode === 'stop') {
+  // CodeDeploy's own rollback of an earlier deployment is waited for, never stopped.
+  const stopping = options.mode === 'stop' && !isRollbackDeployment(first)
+  if (stopping) {
     log.info(
       `stopping deployment ${id} (${first?.status ?? 'active'}) with rollback, as codedeploy-in-progress is stop: ${url}`
     )
@@ -100,13 +129,21 @@ export async function clearActiveDeployment(
     log.info(`StopDeployment: ${out.status ?? ''}${out.statusMessage ? ` (${out.statusMessage})` : ''}`)
   } else {
     log.info(
-      `waiting for deployment ${id} (${first?.status ?? 'active'}) to finish, as codedeploy-in-progress is wait: ${url}`
+      `waiting for deployment ${id} (${first?.status ?? 'active'}) to finish, ${options.mode === 'wait' ? 'as codedeploy-in-progress is wait' : 'as it is CodeDeploy rolling back an earlier deployment'}: ${url}`
     )
   }
 
   const started = options.clock.now()
   let last = first?.status
+  const beat = heartbeat({
+    clock: options.clock,
+    print: line => log.info(line),
+    started,
+    deadline: started + options.timeoutMs,
+    what: `deployment ${id} to end`
+  })
   for (let poll = 0; ; poll++) {
+    beat.tick(undefined)
     const left = started + options.timeoutMs - options.clock.now()
     if (left <= 0) {
       throw new ActionError(
@@ -121,7 +158,17 @@ export async function clearActiveDeployment(
       log.info(`deployment ${id}: ${last ?? 'gone'}`)
     }
     if (info === undefined || isTerminal(info.status)) {
-      return { id, action: options.mode === 'stop' ? 'stopped' : 'waited', status: info?.status }
+      // A stop with rollback starts a rollback deployment, which holds the group until it ends.
+      const rollbackId = info?.rollbackInfo?.rollbackDeploymentId
+      if (rollbackId !== undefined && rollbackId !== id) {
+        await clearActiveDeployment({
+          ...options,
+          mode: 'wait',
+          known: rollbackId,
+          timeoutMs: Math.max(1, started + options.timeoutMs - options.clock.now())
+        })
+      }
+      return { id, action: stopping ? 'stopped' : 'waited', status: info?.status }
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 import type { AwsClients } from '../aws/clients.js'
 import type { CommandContext, CommandResult } from '../commands/types.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
+import { reasonWithCause } from '../ecs/diagnostics.js'
 import type { LiveState } from '../ecs/live.js'
 import { awsErrorName } from '../ecs/live.js'
 import { planDesiredCount, planTagChanges, type TagChanges } from '../ecs/service-input.js'
@@ -33,7 +34,13 @@ import {
   sendCreateDeployment
 } from './deployment.js'
 import { findDeploymentGroup, type DeploymentGroupRef } from './group.js'
-import { clearActiveDeployment, deploymentIdInMessage, inProgressError } from './in-progress.js'
+import {
+  clearActiveDeployment,
+  deploymentIdInMessage,
+  findActiveDeployment,
+  inProgressError,
+  type ActiveDeployment
+} from './in-progress.js'
 import { planCodeDeployServiceUpdate } from './service-update.js'
 import { eventKey, watchCodeDeploy, type CodeDeployWatchResult } from './watch.js'
 
@@ -47,6 +54,8 @@ export interface CodeDeployArgs {
   /** Already registered (a placeholder is fine for planCodeDeploy in a dry run). */
   readonly taskDefinitionArn: string
   readonly clients: AwsClients
+  /** The dry run's plan: a deployment in progress is reported, not refused. */
+  readonly dryRun?: boolean | undefined
 }
 
 export interface CodeDeployPlan {
@@ -54,6 +63,8 @@ export interface CodeDeployPlan {
   /** The AppSpec as sent in AppSpecContent (YAML). */
   readonly appSpec: string
   readonly hooks: readonly AppSpecHook[]
+  /** A deployment that holds the group now (a deploy fails, waits or stops it per codedeploy-in-progress). */
+  readonly inProgress: ActiveDeployment | undefined
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -82,7 +93,18 @@ export async function planCodeDeploy(args: CodeDeployArgs): Promise<CodeDeployPl
     configFile: shownConfig(project),
     debug: message => ctx.log.debug(message)
   })
-  return { group, appSpec: renderAppSpec(spec), hooks: loaded.hooks }
+  // Another deployment holding the group stops a deploy with codedeploy-in-progress: fail before its first
+  // write (the task definition registration comes after this plan).
+  const inProgress = await findActiveDeployment(codedeploy, group)
+  if (
+    inProgress !== undefined &&
+    !args.dryRun &&
+    !ctx.inputs.dryRun &&
+    ctx.inputs.codedeployInProgress === 'fail'
+  ) {
+    throw inProgressError(group, inProgress.id, args.clients.region, inProgress.status)
+  }
+  return { group, appSpec: renderAppSpec(spec), hooks: loaded.hooks, inProgress }
 }
 
 /** `command: deploy` for a CODE_DEPLOY service. Returns the outputs and the job summary. */
@@ -194,14 +216,15 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     hooks: plan.hooks,
     pollMs: ctx.pollIntervalMs,
     seenEvents: new Set((current.events ?? []).map(eventKey)),
-    signal: ctx.signal
+    signal: ctx.signal,
+    taskDefinitionArn
   })
   return finish({ ...base, status: watch.outcome, watch, failure: failureOf(watch) }, log)
 }
 
 function failureOf(watch: CodeDeployWatchResult): string | undefined {
   if (watch.outcome === 'succeeded' || watch.outcome === 'ready') return undefined
-  return `CodeDeploy deployment ${watch.deploymentId} ${watch.outcome}: ${watch.reason}`
+  return `CodeDeploy deployment ${watch.deploymentId} ${watch.outcome}: ${reasonWithCause(watch.reason, watch.stoppedTasks, [])}`
 }
 
 function finish(report: CodeDeployReport, log: Logger): CommandResult {

@@ -15,13 +15,24 @@ import { DescribeServicesCommand, type ECSClient, type ServiceEvent } from '@aws
 import type { Clock } from '../clock.js'
 import type { RollbackEvent } from '../contract.js'
 import { formatDuration } from '../duration.js'
+import { isRoutineStop, stoppedTasksOf, type StoppedTask } from '../ecs/diagnostics.js'
 import { awsErrorName } from '../ecs/live.js'
+import { heartbeat, type HeartbeatCounts } from '../ecs/heartbeat.js'
 import { pollDelay } from '../ecs/watch.js'
 import type { Logger } from '../log.js'
 import { hookFunction, type AppSpecHook } from './appspec.js'
 import { isTerminal } from './in-progress.js'
 
-export type CodeDeployOutcome = 'succeeded' | 'ready' | 'failed' | 'rolled-back' | 'timed-out' | 'cancelled'
+export type CodeDeployOutcome =
+  | 'succeeded'
+  | 'ready'
+  | 'failed'
+  /** CodeDeploy's rollback deployment succeeded: production traffic is on the original task set. */
+  | 'rolled-back'
+  /** CodeDeploy is rolling back and its rollback deployment had not ended when the watch gave up. */
+  | 'rolling-back'
+  | 'timed-out'
+  | 'cancelled'
 
 export interface LifecycleEventState {
   readonly name: string
@@ -69,9 +80,17 @@ export interface CodeDeployWatchResult {
   readonly failedEvent: LifecycleEventState | undefined
   readonly error: { readonly code: string | undefined; readonly message: string | undefined } | undefined
   readonly rollback:
-    { readonly deploymentId: string | undefined; readonly message: string | undefined } | undefined
+    | {
+        readonly deploymentId: string | undefined
+        readonly message: string | undefined
+        /** The rollback deployment's last status, when there is one and it was read. */
+        readonly status?: string | undefined
+      }
+    | undefined
   /** Whether this watch sent StopDeployment (on timeout). */
   readonly stopRequested: boolean
+  /** Tasks of the new task definition that stopped, read when the deployment did not succeed. */
+  readonly stoppedTasks: readonly StoppedTask[]
   readonly durationMs: number
 }
 
@@ -96,12 +115,34 @@ export interface CodeDeployWatchOptions {
   readonly stopGraceMs?: number | undefined
   /** Cancels the watch (SIGINT, SIGTERM): StopDeployment with rollback when DEPLOYMENT_STOP_ON_REQUEST is set. */
   readonly signal?: AbortSignal | undefined
+  /** The task definition deployed: its stopped tasks say why a deployment failed. */
+  readonly taskDefinitionArn?: string | undefined
 }
 
 /** After a timeout's StopDeployment, follow the rollback at most this long. */
 const STOP_GRACE_MS = 5 * 60_000
 
 export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<CodeDeployWatchResult> {
+  const watched = await follow(options)
+  if (
+    watched.outcome === 'succeeded' ||
+    watched.outcome === 'ready' ||
+    options.taskDefinitionArn === undefined
+  )
+    return watched
+  // Why the replacement's tasks stopped (a pull error, a crash) is the likeliest cause; a failed read of it
+  // must not hide the outcome.
+  const stoppedTasks = await stoppedTasksOf(
+    options.ecs,
+    options.cluster,
+    options.service,
+    options.taskDefinitionArn
+  ).catch(() => [])
+  // The replacement scaled in by the rollback is no failure: keep the tasks that stopped on their own.
+  return { ...watched, stoppedTasks: stoppedTasks.filter(t => !isRoutineStop(t)) }
+}
+
+async function follow(options: CodeDeployWatchOptions): Promise<CodeDeployWatchResult> {
   const { codedeploy, ecs, clock, log } = options
   const started = clock.now()
   const deadline = started + options.timeoutMs
@@ -123,6 +164,8 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
   let readyNoted = false
   let stopRequested = false
   let poll = 0
+  /** The rollback deployment as last read. */
+  let rollbackInfo: DeploymentInfo | undefined
 
   const result = (outcome: CodeDeployOutcome, reason: string): CodeDeployWatchResult => {
     const events = [...lifecycle.values()]
@@ -142,9 +185,14 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
         : undefined,
       rollback:
         rollback && (rollback.rollbackDeploymentId || rollback.rollbackMessage)
-          ? { deploymentId: rollback.rollbackDeploymentId, message: rollback.rollbackMessage }
+          ? {
+              deploymentId: rollback.rollbackDeploymentId,
+              message: rollback.rollbackMessage,
+              status: rollbackInfo?.status
+            }
           : undefined,
       stopRequested,
+      stoppedTasks: [],
       durationMs: at()
     }
   }
@@ -248,6 +296,57 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     return undefined
   }
 
+  /**
+   * CodeDeploy rolls back with a deployment of its own: `rolled-back` only once that deployment succeeded,
+   * read until `until`; still running then, `rolling-back`; failed, `failed`.
+   */
+  const followRollback = async (
+    ending: CodeDeployWatchResult,
+    until: number,
+    lead: string
+  ): Promise<CodeDeployWatchResult> => {
+    const id = info?.rollbackInfo?.rollbackDeploymentId
+    if (ending.outcome !== 'rolled-back' || id === undefined || id === options.deploymentId) return ending
+    note('action', `following rollback deployment ${id}`)
+    const beat = heartbeat({
+      clock,
+      print: line => log.info(line),
+      started: clock.now(),
+      deadline: until,
+      what: `rollback deployment ${id}`
+    })
+    let last: string | undefined
+    for (let p = 0; ; p++) {
+      rollbackInfo = (await codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo
+      if (rollbackInfo?.status !== last) {
+        last = rollbackInfo?.status
+        note('status', `rollback deployment ${id}: ${last ?? 'unknown'}${statusDetail(rollbackInfo)}`)
+      }
+      if (isTerminal(last) || clock.now() >= until) break
+      beat.tick(undefined)
+      await clock.sleep(Math.min(pollDelay(p, options.pollMs), Math.max(1, until - clock.now())))
+    }
+    if (last === 'Succeeded') return result('rolled-back', `${lead}; rolled back by deployment ${id}`)
+    if (isTerminal(last)) {
+      const why = rollbackInfo?.errorInformation?.message
+      return result(
+        'failed',
+        `${lead}; the rollback deployment ${id} ${last?.toLowerCase() ?? 'ended'}${why ? `: ${why}` : ''}`
+      )
+    }
+    return result(
+      'rolling-back',
+      `${lead}; CodeDeploy is still rolling back (deployment ${id} is ${last ?? 'in progress'})`
+    )
+  }
+
+  const beat = heartbeat({
+    clock,
+    print: line => log.info(line),
+    started,
+    deadline,
+    what: `deployment ${options.deploymentId}`
+  })
   for (;;) {
     const now = clock.now()
     if (now >= deadline) break
@@ -255,8 +354,11 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     if (options.signal?.aborted) return cancelled()
     poll++
     await observe()
+    beat.tick(replacementCounts(taskSets, status))
     const verdict = ended()
-    if (verdict !== undefined) return verdict
+    if (verdict !== undefined) {
+      return followRollback(verdict, deadline, failureReason(info, [...lifecycle.values()], false))
+    }
   }
 
   async function cancelled(): Promise<CodeDeployWatchResult> {
@@ -298,9 +400,10 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     if (isTerminal(status)) break
   }
   if (status === 'Stopped' || status === 'Failed') {
-    return result(
-      'rolled-back',
-      `the deployment did not finish within ${waited}; it was stopped and rolled back`
+    return followRollback(
+      result('rolled-back', `the deployment did not finish within ${waited}; it was stopped and rolled back`),
+      graceEnd,
+      `the deployment did not finish within ${waited}; it was stopped`
     )
   }
   if (status === 'Succeeded') return result('succeeded', 'the deployment succeeded as it was being stopped')
@@ -308,6 +411,16 @@ export async function watchCodeDeploy(options: CodeDeployWatchOptions): Promise<
     'timed-out',
     `the deployment did not finish within ${waited}; a stop with rollback was requested but it is still ${status ?? 'active'}`
   )
+}
+
+/** The replacement (Green) task set's counts and the deployment's status, for the heartbeat. */
+function replacementCounts(
+  taskSets: readonly TaskSetState[],
+  status: string | undefined
+): HeartbeatCounts | undefined {
+  const green = taskSets.find(t => t.label === 'Green')
+  if (green === undefined) return undefined
+  return { running: green.running, pending: green.pending, desired: green.desired, state: status }
 }
 
 async function deploymentTarget(

@@ -92,7 +92,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
 
 async function planBlueGreen(ctx: CommandContext, project: Project, live: LiveState): Promise<string> {
   const { planCodeDeploy } = await import('../codedeploy/index.js')
-  const { codedeployPlanMarkdown } = await import('../report/codedeploy.js')
+  const { codedeployPlanMarkdown, inProgressNotice } = await import('../report/codedeploy.js')
   // The revision a deploy would register: one after the live one.
   const liveArn = live.taskDefinition?.taskDefinitionArn
   const next = liveArn?.replace(/:(\d+)$/, (_, revision: string) => `:${Number(revision) + 1}`)
@@ -101,13 +101,16 @@ async function planBlueGreen(ctx: CommandContext, project: Project, live: LiveSt
     project,
     live,
     taskDefinitionArn: next ?? `${project.taskDefinition?.family ?? 'task-definition'}:(next revision)`,
-    clients: ctx.awsClients(project.config.region)
+    clients: ctx.awsClients(project.config.region),
+    dryRun: true
   })
+  if (plan.inProgress !== undefined)
+    ctx.log.warning(inProgressNotice(plan.inProgress, ctx.inputs.codedeployInProgress))
   ctx.log.info(
     `CodeDeploy: deployment group ${plan.group.applicationName}/${plan.group.deploymentGroupName} would deploy this AppSpec:`
   )
   ctx.log.info(plan.appSpec)
-  return codedeployPlanMarkdown(plan)
+  return codedeployPlanMarkdown(plan, ctx.inputs.codedeployInProgress)
 }
 
 /**

@@ -11,7 +11,8 @@ import {
 import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import type { Logger } from '../log.js'
-import { describeStoppedTask, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
+import { describeStoppedTask, reasonWithCause, stoppedTasksOf, type StoppedTask } from './diagnostics.js'
+import { deploymentCounts, heartbeat } from './heartbeat.js'
 import { awsErrorName } from './live.js'
 import { isThrottling } from './once.js'
 import { shortTaskDefinition } from './task-definition.js'
@@ -177,12 +178,14 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   let poll = 0
   let readErrors = 0
   const planner = pollPlanner(started, options.pollMs)
+  const beat = heartbeat({ clock, print: line => log.info(line), started, deadline, what: 'the deployment' })
   // Whether the last poll saw a count change or a new event: the planner polls sooner while things move.
   let moved = false
 
   const result = (outcome: WatchOutcome, reason: string): WatchResult => ({
     outcome,
-    reason,
+    // The failure line says why tasks stopped, not only that the rollout failed.
+    reason: outcome === 'succeeded' ? reason : reasonWithCause(reason, [...stopped.values()], events),
     deploymentId,
     timeline,
     events,
@@ -302,6 +305,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     }
 
     const ours = deployments.find(d => d.id === deploymentId)
+    beat.tick(ours === undefined ? undefined : deploymentCounts(ours))
     if (ours !== undefined && (ours.failedTasks ?? 0) > lastFailed) {
       lastFailed = ours.failedTasks ?? 0
       await checkStoppedTasks(false)

@@ -1,4 +1,5 @@
 import { ActionError } from '../errors.js'
+import { CREDENTIALS_HINT, knownFailure } from './error-kinds.js'
 
 /** What people need to know about a failed AWS call. */
 export interface AwsErrorInfo {
@@ -49,14 +50,15 @@ export function explainAwsError(error: unknown): AwsErrorInfo {
   const message = typeof e.message === 'string' ? e.message : String(error)
   const operation = typeof e.$operation === 'string' ? e.$operation : undefined
   const service = typeof e.$service === 'string' ? e.$service : undefined
+  const known = knownFailure(error)
   return {
     operation,
     service,
-    code,
-    message,
+    code: known === undefined ? code : known.kind === 'network' ? 'NetworkError' : 'CredentialsError',
+    message: known?.message ?? message,
     httpStatus: e.$metadata?.httpStatusCode,
     requestId: e.$metadata?.requestId,
-    hint: hintFor(code, message, operation, service)
+    hint: known?.hint ?? hintFor(code, message, operation, service)
   }
 }
 
@@ -77,7 +79,7 @@ function hintFor(
       : `the deploy role needs ${action}; ${POLICY_POINTER}`
   }
   if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError/i.test(code)) {
-    return 'the AWS credentials are missing or expired: run aws-actions/configure-aws-credentials before this step'
+    return `the AWS credentials are missing or expired: ${CREDENTIALS_HINT}`
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(code)) {
     return 'AWS kept throttling after retries: another process may be calling the same API heavily; try again later'
@@ -97,7 +99,9 @@ function hintFor(
 export function awsActionError(error: unknown): ActionError {
   const info = explainAwsError(error)
   const op = info.operation === undefined ? '' : `${info.operation}: `
-  return new ActionError(`${op}${info.code}: ${info.message}`, { hint: info.hint, cause: error })
+  // A credentials or network failure says what it is in its message; its code would only repeat it.
+  const text = knownFailure(error) === undefined ? `${info.code}: ${info.message}` : info.message
+  return new ActionError(`${op}${text}`, { hint: info.hint, cause: error })
 }
 
 /** The subset of an SDK client this touches. */

@@ -1,8 +1,11 @@
 /** Job summary and outputs of a CodeDeploy blue/green deploy, and the dry run's section for one. */
 import type { ServiceEvent } from '@aws-sdk/client-ecs'
 import type { DeploymentGroupRef } from '../codedeploy/group.js'
+import type { ActiveDeployment } from '../codedeploy/in-progress.js'
 import type { CodeDeployWatchResult } from '../codedeploy/watch.js'
 import { Output, type OutputName, type Status } from '../contract.js'
+import { failureCause } from '../ecs/diagnostics.js'
+import { stoppedTasksMarkdown } from './causes.js'
 import { formatDuration } from '../duration.js'
 import { codeBlock, details, escapeHtml, inlineCode, table, truncate } from './markdown.js'
 
@@ -36,6 +39,7 @@ const HEADLINE: Partial<Record<Status, string>> = {
   ready: '⏸️ Replacement ready for testing; waiting for rerouting',
   failed: '❌ Blue/green deployment failed',
   'rolled-back': '↩️ Blue/green deployment rolled back',
+  'rolling-back': '↩️ Blue/green deployment failed; CodeDeploy is still rolling back',
   'timed-out': '⌛ Blue/green deployment timed out',
   cancelled: '🛑 Blue/green deployment cancelled'
 }
@@ -47,6 +51,7 @@ export function resultingTaskDefinition(
   const kept =
     report.status === 'failed' ||
     report.status === 'rolled-back' ||
+    report.status === 'rolling-back' ||
     report.status === 'timed-out' ||
     report.status === 'cancelled'
   return kept && report.previousTaskDefinitionArn !== undefined
@@ -80,6 +85,8 @@ export function codedeploySummary(report: CodeDeployReport): string {
       ? '🚀 Blue/green deployment created (not waited for)'
       : (HEADLINE[report.status] ?? `Blue/green deployment: ${report.status}`)
   lines.push(`## ${headline}: ${escapeHtml(report.service)}`, '')
+  const cause = report.watch === undefined ? undefined : codedeployCause(report.watch)
+  if (cause !== undefined) lines.push(`**Cause:** ${escapeHtml(cause)}`, '')
   if (report.failure !== undefined) lines.push(`> ${escapeHtml(report.failure).replace(/\n/g, '\n> ')}`, '')
 
   const deployment =
@@ -149,12 +156,37 @@ export function codedeploySummary(report: CodeDeployReport): string {
         ''
       )
     }
+    if (watch.stoppedTasks.length > 0) lines.push(stoppedTasksMarkdown(watch.stoppedTasks), '')
     if (watch.outcome !== 'succeeded' && watch.outcome !== 'ready' && watch.serviceEvents.length > 0) {
       lines.push(details('ECS service events', eventList(watch.serviceEvents)), '')
     }
   }
   lines.push(details('AppSpec', codeBlock(report.appSpec, 'yaml')), '')
   return truncate(lines.join('\n'), SUMMARY_LIMIT, '… (cut; the full log has the rest)').text
+}
+
+/**
+ * One line on why a blue/green deployment failed: the failed lifecycle event and its hook's message, else
+ * CodeDeploy's error information; and, when it rolled back, where the rollback stands.
+ */
+export function codedeployCause(watch: CodeDeployWatchResult): string | undefined {
+  if (watch.outcome === 'succeeded' || watch.outcome === 'ready') return undefined
+  const e = watch.failedEvent
+  const parts: string[] = []
+  const tasks = failureCause(watch.stoppedTasks, [])
+  if (tasks !== undefined) {
+    parts.push(tasks.text)
+  } else if (e !== undefined) {
+    const hook = e.hookFunction === undefined ? '' : ` (hook ${e.hookFunction})`
+    parts.push(`${e.name}${hook} failed${e.message ? `: ${e.message}` : ''}`)
+  } else if (watch.error?.message) {
+    parts.push(`${watch.error.code ? `${watch.error.code}: ` : ''}${watch.error.message}`)
+  }
+  const rb = watch.rollback
+  if (rb?.deploymentId !== undefined && rb.status !== undefined) {
+    parts.push(`rollback deployment ${rb.deploymentId}: ${rb.status}`)
+  }
+  return parts.length === 0 ? undefined : parts.join('; ')
 }
 
 function failureSection(watch: CodeDeployWatchResult): string[] {
@@ -167,10 +199,12 @@ function failureSection(watch: CodeDeployWatchResult): string[] {
   if (e.errorCode !== undefined) rows.push(['Error code', inlineCode(e.errorCode)])
   if (e.message !== undefined) rows.push(['Message', escapeHtml(e.message)])
   if (watch.rollback !== undefined) {
-    rows.push([
-      'Rollback',
-      escapeHtml(watch.rollback.message ?? `deployment ${watch.rollback.deploymentId ?? ''}`)
-    ])
+    const rb = watch.rollback
+    const state =
+      rb.deploymentId !== undefined && rb.status !== undefined
+        ? `rollback deployment ${inlineCode(rb.deploymentId)}: ${escapeHtml(rb.status)}`
+        : undefined
+    rows.push(['Rollback', state ?? escapeHtml(rb.message ?? `deployment ${rb.deploymentId ?? ''}`)])
   }
   const out = ['### What failed', '', table(['', ''], rows)]
   if (e.logTail) out.push('', details('Hook log tail', codeBlock(e.logTail)))
@@ -205,8 +239,9 @@ export function codedeployDiagnostics(watch: CodeDeployWatchResult): string[] {
   if (watch.error?.message)
     lines.push(`CodeDeploy: ${watch.error.code ?? ''} ${watch.error.message}`.replace('  ', ' '))
   if (watch.rollback !== undefined) {
+    const rb = watch.rollback
     lines.push(
-      `rollback: ${watch.rollback.message ?? ''}${watch.rollback.deploymentId ? ` (deployment ${watch.rollback.deploymentId})` : ''}`
+      `rollback: ${rb.message ?? ''}${rb.deploymentId ? ` (deployment ${rb.deploymentId}${rb.status ? `: ${rb.status}` : ''})` : ''}`
     )
   }
   const recent = watch.serviceEvents.slice(-10)
@@ -217,11 +252,27 @@ export function codedeployDiagnostics(watch: CodeDeployWatchResult): string[] {
   return lines
 }
 
+/** What a deploy would do now about a deployment that holds the group, per codedeploy-in-progress. */
+export function inProgressNotice(active: ActiveDeployment, mode: 'fail' | 'wait' | 'stop'): string {
+  const what = `deployment ${active.id} is already ${active.status ?? 'in progress'} for this deployment group${active.rollback ? ' (CodeDeploy rolling back an earlier deployment)' : ''}`
+  const then =
+    mode === 'fail'
+      ? 'a deploy now would fail before any write (codedeploy-in-progress: fail)'
+      : mode === 'wait' || active.rollback
+        ? 'a deploy now would wait for it to end first'
+        : 'a deploy now would stop it with rollback first (codedeploy-in-progress: stop)'
+  return `${what}: ${then}`
+}
+
 /** The dry run's section for a CODE_DEPLOY service: the group that would deploy it and the AppSpec. */
-export function codedeployPlanMarkdown(plan: {
-  readonly group: DeploymentGroupRef
-  readonly appSpec: string
-}): string {
+export function codedeployPlanMarkdown(
+  plan: {
+    readonly group: DeploymentGroupRef
+    readonly appSpec: string
+    readonly inProgress?: ActiveDeployment | undefined
+  },
+  mode: 'fail' | 'wait' | 'stop' = 'fail'
+): string {
   const g = plan.group
   const rows: string[][] = [
     [
@@ -240,6 +291,9 @@ export function codedeployPlanMarkdown(plan: {
         ? `waits up to ${g.readyWaitMinutes ?? 0} min for rerouting`
         : 'reroutes at once'
     ])
+  }
+  if (plan.inProgress !== undefined) {
+    rows.push(['In progress', `⚠️ ${escapeHtml(inProgressNotice(plan.inProgress, mode))}`])
   }
   return [
     '### CodeDeploy blue/green',

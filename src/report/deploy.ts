@@ -6,6 +6,7 @@ import type { DesiredCountPlan, TagChanges } from '../ecs/service-input.js'
 import { shortTaskDefinition } from '../ecs/task-definition.js'
 import type { TimelinePoint, WatchResult } from '../ecs/watch.js'
 import type { AwsErrorInfo } from './aws-errors.js'
+import { causeSection, stoppedTasksMarkdown } from './causes.js'
 import { codeBlock, details, escapeHtml, inlineCode, table } from './markdown.js'
 
 export interface ImageChange {
@@ -115,6 +116,7 @@ export function deploySummary(report: DeployReport): string {
   const icon = ICON[report.status] ?? ''
   const url = consoleUrl(report.region, report.cluster, report.service)
   parts.push(`## ${icon} Deploy ${escapeHtml(report.service)}: ${report.status}`)
+  parts.push(...causeSection(report.status, report.watch))
   if (report.failure) parts.push(`> **${escapeHtml(report.failure)}**`)
   if (report.warnings.length > 0) parts.push(report.warnings.map(w => `> ⚠️ ${escapeHtml(w)}`).join('\n>\n'))
   if (report.definitionsUnchanged)
@@ -237,23 +239,7 @@ function newest(seen: readonly ServiceEvent[], all: readonly ServiceEvent[] | un
 /** Stopped tasks and the newest service events, for a failed deploy. */
 export function diagnosticsMarkdown(tasks: readonly StoppedTask[], events: readonly ServiceEvent[]): string {
   const parts: string[] = []
-  if (tasks.length > 0) {
-    const rows = tasks.flatMap(t => {
-      const id = t.taskArn.slice(t.taskArn.lastIndexOf('/') + 1)
-      const containers =
-        t.containers.length > 0 ? t.containers : [{ name: '', exitCode: undefined, reason: undefined }]
-      return containers.map((c, i) => [
-        i === 0 ? inlineCode(id) : '',
-        i === 0 ? escapeHtml(t.stoppedReason ?? t.stopCode ?? '') : '',
-        escapeHtml(c.name),
-        c.exitCode === undefined ? '' : String(c.exitCode),
-        escapeHtml(c.reason ?? '')
-      ])
-    })
-    parts.push(
-      `### Stopped tasks\n\n${table(['Task', 'Stopped reason', 'Container', 'Exit code', 'Reason'], rows)}`
-    )
-  }
+  if (tasks.length > 0) parts.push(stoppedTasksMarkdown(tasks))
   if (events.length > 0) {
     const text = events.map(e => `${e.createdAt?.toISOString() ?? ''} ${e.message ?? ''}`).join('\n')
     parts.push(`### Newest service events\n\n${codeBlock(text)}`)

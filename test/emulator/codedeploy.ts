@@ -40,7 +40,7 @@ const HOOK_EVENTS = new Set<string>([
   'AfterAllowTraffic'
 ])
 
-type Phase = LifecycleEventName | 'Ready' | 'TerminationWait' | 'Terminate'
+type Phase = LifecycleEventName | 'Ready' | 'TerminationWait' | 'Terminate' | 'Rollback'
 
 export type DeploymentStatus =
   'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped'
@@ -120,6 +120,11 @@ interface CdDeployment {
   autoRollback: { enabled: boolean; events: string[] }
   error?: { code: string; message: string }
   rollbackMessage?: string
+  /** The rollback deployment CodeDeploy started when this one failed or was stopped with rollback. */
+  rollbackDeploymentId?: string
+  /** On a rollback deployment: the deployment it rolls back. */
+  rollbackOf?: string
+  creator: 'user' | 'codeDeployRollback'
   events: LifecycleEvent[]
   phases: Phase[]
   phase: number
@@ -151,6 +156,10 @@ export interface CodeDeploySeed {
   failHook(event: string, options?: { times?: number; message?: string }): void
   /** Seconds a hook's Lambda function takes. */
   hookSeconds(n: number): void
+  /** Seconds a rollback deployment takes at least (it also waits for the replacement's tasks to stop). */
+  rollbackSeconds(n: number): void
+  /** The next `times` rollback deployments (else all) fail instead of succeeding. */
+  failRollback(options?: { times?: number; message?: string }): void
   clear(): void
 }
 
@@ -163,6 +172,8 @@ export class CodeDeploy {
   readonly configs = new Map<string, DeploymentConfig>()
   private hookFailures: HookFailure[] = []
   private hookMs = 5000
+  private rollbackMs = 15_000
+  private rollbackFailures: { times?: number; used: number; message?: string }[] = []
 
   constructor(
     readonly world: World,
@@ -339,7 +350,8 @@ export class CodeDeploy {
       terminationContinued: false,
       terminationWaitStarted: false,
       updatedAt: now,
-      statusMessages: []
+      statusMessages: [],
+      creator: 'user'
     }
     const description = asString(params.description, 'description')
     if (description !== undefined) deployment.description = description
@@ -597,6 +609,31 @@ export class CodeDeploy {
         original.status = 'INACTIVE'
         return true
       }
+      case 'Rollback': {
+        const replacement = this.taskSet(service, d.replacement)
+        const alive =
+          replacement !== undefined &&
+          this.ecs.tasksOf(service).some(t => t.deploymentId === replacement.id && t.lastStatus !== 'STOPPED')
+        if (elapsed < this.rollbackMs || alive) return false
+        const failure = this.rollbackFailures.find(f => f.times === undefined || f.used < f.times)
+        if (failure) {
+          failure.used++
+          this.finish(
+            d,
+            time,
+            'Failed',
+            'ECS_UPDATE_ERROR',
+            failure.message ??
+              'The rollback deployment failed: the original task set did not reach a steady state.',
+            'NONE',
+            false
+          )
+          const of = d.rollbackOf === undefined ? undefined : this.deployments.get(d.rollbackOf)
+          if (of) of.rollbackMessage = `The rollback deployment ${d.id} failed.`
+          return 'failed'
+        }
+        return true
+      }
       default:
         return true
     }
@@ -630,6 +667,11 @@ export class CodeDeploy {
     d.status = 'Succeeded'
     d.completeTime = time
     d.updatedAt = time
+    if (d.rollbackOf !== undefined) {
+      const of = this.deployments.get(d.rollbackOf)
+      if (of) of.rollbackMessage = `Deployment ${of.id} has been rolled back by deployment ${d.id}.`
+      return
+    }
     const group = this.groupOf(d)
     if (group) group.lastSuccessful = d.id
     const service = this.service(d)
@@ -684,20 +726,62 @@ export class CodeDeploy {
       // Without rollback CodeDeploy leaves the replacement in place, taking no production traffic.
       return
     }
-    if (rollback && original) {
-      d.rollbackMessage = `Deployment ${d.id} was rolled back: production traffic is back on the original task set.`
-      this.shift(service, d, 0)
-      if (original.taskSet) {
-        original.taskSet.scale = 100
-        original.taskSet.testWeight = 100
-      }
-      if (replacement?.taskSet) replacement.taskSet.testWeight = 0
-      for (const x of service.deployments) if (x.status === 'PRIMARY') x.status = 'ACTIVE'
-      original.status = 'PRIMARY'
-      service.deployments = [original, ...service.deployments.filter(x => x !== original)]
-      service.taskDefinition = original.taskDefinition
-      if (replacement?.taskSet) replacement.taskSet.scale = 0
+    if (rollback && original) this.startRollback(d, service, time)
+  }
+
+  /**
+   * CodeDeploy rolls back with a deployment of its own (creator codeDeployRollback): it reroutes production
+   * traffic to the original task set at once, then holds the group until the replacement's tasks stopped.
+   */
+  private startRollback(d: CdDeployment, service: Service, time: number): void {
+    const replacement = this.taskSet(service, d.replacement)
+    const original = this.taskSet(service, d.original)
+    if (!original) return
+    const id = `d-${this.world.rng.alnumUpper(9)}`
+    const rollback: CdDeployment = {
+      id,
+      applicationName: d.applicationName,
+      groupName: d.groupName,
+      configName: d.configName,
+      status: 'InProgress',
+      createTime: time,
+      startTime: time,
+      revision: clone(d.previousRevision ?? d.revision),
+      taskDefinition: original.taskDefinition,
+      hooks: new Map(),
+      autoRollback: { enabled: false, events: [] },
+      events: [],
+      phases: ['Rollback'],
+      phase: 0,
+      phaseStarted: time,
+      serviceKey: d.serviceKey,
+      original: d.original,
+      replacement: d.replacement,
+      readyContinued: false,
+      terminationContinued: false,
+      terminationWaitStarted: false,
+      updatedAt: time,
+      statusMessages: [],
+      rollbackOf: d.id,
+      creator: 'codeDeployRollback'
     }
+    if (d.previousRevision) rollback.previousRevision = clone(d.revision)
+    this.deployments.set(id, rollback)
+    const group = this.groupOf(d)
+    if (group) group.lastAttempted = id
+    d.rollbackDeploymentId = id
+    d.rollbackMessage = `Deployment ${d.id} is being rolled back by deployment ${id}.`
+    this.shift(service, d, 0)
+    if (original.taskSet) {
+      original.taskSet.scale = 100
+      original.taskSet.testWeight = 100
+    }
+    if (replacement?.taskSet) replacement.taskSet.testWeight = 0
+    for (const x of service.deployments) if (x.status === 'PRIMARY') x.status = 'ACTIVE'
+    original.status = 'PRIMARY'
+    service.deployments = [original, ...service.deployments.filter(x => x !== original)]
+    service.taskDefinition = original.taskDefinition
+    if (replacement?.taskSet) replacement.taskSet.scale = 0
   }
 
   /** After a deployment ended: task sets scaled to 0 disappear once their tasks stopped. */
@@ -735,11 +819,18 @@ export class CodeDeploy {
       completeTime: seconds(d.completeTime),
       deploymentOverview: overview,
       description: d.description,
-      creator: 'user',
+      creator: d.creator,
       ignoreApplicationStopFailures: false,
       autoRollbackConfiguration: clone(d.autoRollback),
       updateOutdatedInstancesOnly: false,
-      rollbackInfo: d.rollbackMessage ? { rollbackMessage: d.rollbackMessage } : undefined,
+      rollbackInfo:
+        d.rollbackMessage || d.rollbackDeploymentId || d.rollbackOf
+          ? compact({
+              rollbackDeploymentId: d.rollbackDeploymentId,
+              rollbackTriggeringDeploymentId: d.rollbackOf,
+              rollbackMessage: d.rollbackMessage
+            })
+          : undefined,
       deploymentStyle: clone(group?.body.deploymentStyle),
       instanceTerminationWaitTimeStarted: d.terminationWaitStarted,
       blueGreenDeploymentConfiguration: clone(group?.body.blueGreenDeploymentConfiguration),
@@ -1009,8 +1100,19 @@ export class CodeDeploy {
       hookSeconds: n => {
         this.hookMs = n * 1000
       },
+      rollbackSeconds: n => {
+        this.rollbackMs = n * 1000
+      },
+      failRollback: options => {
+        this.rollbackFailures.push({
+          used: 0,
+          ...(options?.times !== undefined ? { times: options.times } : {}),
+          ...(options?.message !== undefined ? { message: options.message } : {})
+        })
+      },
       clear: () => {
         this.hookFailures = []
+        this.rollbackFailures = []
       }
     }
   }
