@@ -1,5 +1,12 @@
-import { describe, it } from '@jest/globals'
-import { createAwsClients, MAX_RETRY_DELAY_MS, retryDelayMs } from '../../src/aws/clients.js'
+import { describe, it, jest } from '@jest/globals'
+import { ListClustersCommand } from '@aws-sdk/client-ecs'
+import {
+  createAwsClients,
+  DNS_RETRIES,
+  isDnsFailure,
+  MAX_RETRY_DELAY_MS,
+  retryDelayMs
+} from '../../src/aws/clients.js'
 import { expect } from '../helpers/expect.js'
 
 describe('retry backoff', () => {
@@ -28,5 +35,36 @@ describe('client factory', () => {
     expect(strategy).not.toHaveProperty('rateLimiter')
     expect(await ecs.config.maxAttempts()).toBe(5)
     ecs.destroy()
+  })
+})
+
+describe('a host name that does not resolve', () => {
+  it(`is retried ${DNS_RETRIES} times, not until the attempts run out`, async () => {
+    jest.replaceProperty(process, 'env', {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'x'
+    })
+    // `.invalid` never resolves (RFC 2606).
+    const ecs = await createAwsClients({
+      region: 'us-east-1',
+      endpoint: 'http://ecs.example.invalid',
+      maxAttempts: 8
+    }).ecs()
+    const error: unknown = await ecs.send(new ListClustersCommand({})).catch((e: unknown) => e)
+    ecs.destroy()
+    jest.restoreAllMocks()
+    // Inside jest's VM the SDK wraps the error, so its message is what tells the kind here.
+    expect(String(error)).toContain('ENOTFOUND')
+    expect((error as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(DNS_RETRIES + 1)
+  })
+
+  it('knows a DNS failure by its code, and a throttle is none', () => {
+    expect(isDnsFailure(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }))).toBe(
+      true
+    )
+    expect(isDnsFailure(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))).toBe(
+      false
+    )
   })
 })
