@@ -57,10 +57,10 @@ export function parseImageReference(image: string): ParsedReference {
   const fail = (reason: string): ParsedReference => ({ ok: false, reason })
   if (image === '') return fail('is empty')
   // Before any pattern runs: a control character or a huge string is never a reference.
-  const control = /[\u0000-\u001f\u007f]/.exec(image)
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
-    return fail(`contains a control character (U+${code}) at position ${control.index + 1}`)
+  const control = controlCharacterAt(image)
+  if (control >= 0) {
+    const code = image.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0')
+    return fail(`contains a control character (U+${code}) at position ${control + 1}`)
   }
   if (/\s/.test(image)) return fail('contains whitespace')
   if (image.length > 4 * NAME_MAX) return fail(`is ${image.length} characters long`)
@@ -83,6 +83,14 @@ export function parseImageReference(image: string): ParsedReference {
       return fail(`has a ${algorithm} digest that is not ${length} lowercase hex digits`)
   }
   return { ok: true, reference: { name, domain: match[2], tag, digest } }
+}
+
+function controlCharacterAt(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || code === 0x7f) return i
+  }
+  return -1
 }
 
 /** Which part of a reference breaks the grammar, for the message. */
