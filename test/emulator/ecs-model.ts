@@ -133,6 +133,10 @@ export interface TaskState {
   /** Failed on its own (not stopped by the scheduler or a user): counts for the circuit breaker. */
   failed: boolean
   failure?: TaskFailure
+  /** The container the failure happens to. */
+  failingContainer?: string
+  /** When the load balancer's health checks pass (services with a load balancer; unset while unhealthy). */
+  healthyAt?: number
   failAt?: number
   containers: ContainerState[]
   launchType?: string
