@@ -144,7 +144,7 @@ const cases: [string, () => [unknown, unknown, Record<string, string>?], RegExp]
       JSON.stringify(taskDefinition([app({ environment: hugeEnvironment(50_000_000) })])),
       serviceDefinition()
     ],
-    /td\.json: .*td\.json is 5\d\.\d MiB; a definition file is at most 1\.0 MiB/
+    /td\.json: the file is 5\d\.\d MiB; a definition file is at most 1\.0 MiB/
   ],
   [
     'the image repo/web:tag=evil',

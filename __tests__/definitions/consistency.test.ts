@@ -265,7 +265,7 @@ describe('task definition limits', () => {
     })
     expect(task.length).toBeGreaterThan(50_000_000)
     const [error] = await errorsOf(task, {})
-    expect(error!.message).toMatch(/td\.json is 5\d\.\d MiB; a definition file is at most 1\.0 MiB/)
+    expect(error!.message).toMatch(/^the file is 5\d\.\d MiB; a definition file is at most 1\.0 MiB/)
     expect(error!.where).toEqual({ file: expect.stringMatching(/\/td\.json$/) })
   })
 

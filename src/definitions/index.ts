@@ -222,7 +222,7 @@ export function checkDefinitionFileSize(text: string, file: string): void {
   const bytes = Buffer.byteLength(text)
   if (bytes <= DEFINITION_FILE_MAX_BYTES) return
   throw new ActionError(
-    `${file} is ${formatBytes(bytes)}; a definition file is at most ${formatBytes(DEFINITION_FILE_MAX_BYTES)} (ECS accepts a task definition of at most 64 KiB)`,
+    `the file is ${formatBytes(bytes)}; a definition file is at most ${formatBytes(DEFINITION_FILE_MAX_BYTES)} (ECS accepts a task definition of at most 64 KiB)`,
     {
       where: { file },
       hint: 'check that the config points at the right file; move large values to environment files or secrets'
