@@ -113,6 +113,30 @@ describe('RegisterTaskDefinition', () => {
     expect(await registered()).toHaveLength(4)
   })
 
+  it('registers an image of valid characters that is no reference, whose tasks then fail to pull', async () => {
+    const { taskDefinition } = await register(task([{ name: 'app', image: 'repo/web:a:b' }] as never))
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'prod',
+        serviceName: 'web',
+        taskDefinition: taskDefinition!.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: network
+      })
+    )
+    await emulator.clock.advance(15_000)
+    const { taskArns } = await ecs.send(
+      new ListTasksCommand({ cluster: 'prod', serviceName: 'web', desiredStatus: 'STOPPED' })
+    )
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: 'prod', tasks: taskArns! }))
+    expect(tasks![0]).toMatchObject({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason:
+        'CannotPullContainerError: failed to parse image reference "repo/web:a:b": invalid reference format'
+    })
+  })
+
   it('refuses dependsOn naming a container that is not in the task definition', async () => {
     const input = task([
       { name: 'app', image: 'nginx', dependsOn: [{ containerName: 'envoy', condition: 'START' }] }

@@ -761,6 +761,15 @@ export class Ecs {
     if (task.launchType === 'FARGATE') task.platformVersion = '1.4.0'
     if (td.body.cpu !== undefined) task.cpu = text(td.body.cpu)
     if (td.body.memory !== undefined) task.memory = text(td.body.memory)
+    // ECS registers any image made of its characters; one that is not a reference fails when pulled.
+    const unparsable = containers.find(c => !pullableReference(c.image))
+    if (unparsable && !failed) {
+      task.failure = {
+        kind: 'cannot-pull',
+        message: `CannotPullContainerError: failed to parse image reference "${unparsable.image}": invalid reference format`
+      }
+      task.failingContainer = unparsable.name
+    }
     if (failed) {
       task.failure = failed.how
       const named = failed.how.kind === 'unhealthy' ? undefined : failed.how.container
@@ -913,4 +922,27 @@ export class Ecs {
 /** The circuit breaker's failure threshold as AWS documents it. */
 export function failureThreshold(desired: number): number {
   return Math.max(3, Math.min(200, Math.ceil(desired * 0.5)))
+}
+
+/**
+ * Whether the container runtime can parse `image` as a reference: [host[:port]/]path[:tag][@algorithm:hex],
+ * with lowercase path components joined by '.', '_', '__' or dashes, and a tag of word characters, '.' and '-'.
+ */
+function pullableReference(image: string): boolean {
+  const at = image.indexOf('@')
+  const named = at < 0 ? image : image.slice(0, at)
+  if (
+    at >= 0 &&
+    !/^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(image.slice(at + 1))
+  )
+    return false
+  const slash = named.lastIndexOf('/')
+  const colon = named.indexOf(':', slash + 1)
+  if (colon >= 0 && !/^\w[\w.-]{0,127}$/.test(named.slice(colon + 1))) return false
+  const parts = (colon < 0 ? named : named.slice(0, colon)).split('/')
+  const first = parts[0] ?? ''
+  const hasHost = parts.length > 1 && (/[.:]/.test(first) || first === 'localhost')
+  if (hasHost && !/^[A-Za-z0-9.-]+(:\d+)?$/.test(first)) return false
+  const path = hasHost ? parts.slice(1) : parts
+  return path.every(part => /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/.test(part))
 }
