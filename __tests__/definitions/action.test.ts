@@ -162,6 +162,14 @@ const cases: [string, () => [unknown, unknown, Record<string, string>?], RegExp]
     /"repo\/web\\u0000:v2", is not a valid image reference: it contains a control character \(U\+0000\)/
   ],
   [
+    'a renamed container the live service still sends load balancer traffic to',
+    () => [
+      taskDefinition([app({ name: 'web' })]),
+      { launchType: 'FARGATE', desiredCount: 1, networkConfiguration: network }
+    ],
+    /td\.json: live service web: loadBalancers\[0\] names container 'app', which is not in task definition 'web'/
+  ],
+  [
     'an invalid image from the images input',
     () => [taskDefinition(), serviceDefinition(), { images: 'app=repo/web:v2=evil' }],
     /input 'images': images: the image of container 'app', "repo\/web:v2=evil", is not a valid image reference/

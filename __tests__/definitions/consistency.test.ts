@@ -4,7 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from '@jest/globals'
-import type { ServiceDefinitionInput, TaskDefinitionInput } from '../../src/definitions/index.js'
+import {
+  checkAgainstLiveService,
+  type ServiceDefinitionInput,
+  type TaskDefinitionInput
+} from '../../src/definitions/index.js'
 import { ActionError, ActionErrors } from '../../src/errors.js'
 import type { ImageOverride } from '../../src/inputs.js'
 import { memoryLogger } from '../../src/log.js'
@@ -298,5 +302,59 @@ describe('task definition limits', () => {
     task.containerDefinitions![0]!.image = 'PLACEHOLDER:replaced by the images input'
     const project = await load(task, goodService(), [{ container: 'app', image: 'nginx:1.27' }])
     expect(project.taskDefinition?.containerDefinitions?.[0]?.image).toBe('nginx:1.27')
+  })
+})
+
+describe('the task definition against what the live service keeps', () => {
+  const live = {
+    serviceName: 'web',
+    loadBalancers: [{ targetGroupArn: 'arn:tg', containerName: 'app', containerPort: 8080 }],
+    deployments: [
+      {
+        status: 'PRIMARY',
+        serviceConnectConfiguration: { enabled: true, services: [{ portName: 'http' }] },
+        volumeConfigurations: [{ name: 'data' }]
+      }
+    ]
+  }
+  const errors = (task: TaskDefinitionInput, service?: ServiceDefinitionInput): ActionError[] => {
+    try {
+      checkAgainstLiveService(
+        { taskDefinition: task, serviceDefinition: service, taskDefinitionPath: 'td.json' },
+        live
+      )
+    } catch (error) {
+      return [...(error as ActionErrors).errors]
+    }
+    return []
+  }
+
+  it('accepts a task definition that fits the live service', () => {
+    expect(errors(goodTask())).toEqual([])
+  })
+
+  it('refuses a renamed container, port name or volume the live service still uses', () => {
+    const task = goodTask()
+    task.containerDefinitions![0]!.name = 'api'
+    task.containerDefinitions![0]!.portMappings = [{ name: 'web', containerPort: 8080 }]
+    task.volumes = [{ name: 'data' }]
+    expect(errors(task).map(e => e.message)).toEqual([
+      "live service web: loadBalancers[0] names container 'app', which is not in task definition 'web'",
+      "live service web: serviceConnectConfiguration.services[0].portName 'http' names no port mapping of task definition 'web'",
+      "live service web: volumeConfigurations[0] configures volume 'data', which task definition 'web' does not mark configuredAtLaunch"
+    ])
+    expect(errors(task)[0]!.where).toEqual({ file: 'td.json' })
+    expect(errors(task)[0]!.hint).toContain(
+      'the service keeps this setting unless the service definition gives loadBalancers'
+    )
+  })
+
+  it('what the service definition gives replaces what the live service keeps', () => {
+    const task = goodTask()
+    task.containerDefinitions![0]!.name = 'api'
+    const service = {
+      loadBalancers: [{ targetGroupArn: 'arn:tg', containerName: 'api', containerPort: 8080 }]
+    }
+    expect(errors(task, service)).toEqual([])
   })
 })

@@ -4,7 +4,7 @@
  * failed step): load balancer and service registry containers and ports, Service Connect port names, and
  * volume configurations against volumes configured at launch.
  */
-import type { PortMapping, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
+import type { PortMapping, RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/client-ecs'
 import type { Finding } from './limits.js'
 import type { ServiceDefinitionInput } from './index.js'
 
@@ -90,4 +90,27 @@ export function crossCheckFindings(
     })
   })
   return findings
+}
+
+/**
+ * The task definition against what the live service keeps when the service definition does not give it (ECS
+ * keeps a service's load balancers, registries, Service Connect and volume configurations across updates that
+ * omit them, and checks the new revision against them).
+ */
+export function liveServiceFindings(
+  live: Service,
+  local: ServiceDefinitionInput | undefined,
+  task: RegisterTaskDefinitionCommandInput
+): Finding[] {
+  const primary = live.deployments?.find(d => d.status === 'PRIMARY')
+  const kept: ServiceDefinitionInput = {}
+  if (local?.loadBalancers === undefined && live.loadBalancers?.length)
+    kept.loadBalancers = live.loadBalancers
+  if (local?.serviceRegistries === undefined && live.serviceRegistries?.length)
+    kept.serviceRegistries = live.serviceRegistries
+  if (local?.serviceConnectConfiguration === undefined && primary?.serviceConnectConfiguration)
+    kept.serviceConnectConfiguration = primary.serviceConnectConfiguration
+  if (local?.volumeConfigurations === undefined && primary?.volumeConfigurations?.length)
+    kept.volumeConfigurations = primary.volumeConfigurations.map(v => ({ name: v.name }))
+  return crossCheckFindings(kept, task)
 }

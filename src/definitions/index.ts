@@ -1,7 +1,11 @@
-import type { CreateServiceCommandInput, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
+import type {
+  CreateServiceCommandInput,
+  RegisterTaskDefinitionCommandInput,
+  Service
+} from '@aws-sdk/client-ecs'
 import { ActionError, ActionErrors, formatLocation, type Location } from '../errors.js'
 import { Checker, type CheckOptions, type Issue, type JsonPath, type RootKeyRule } from './check.js'
-import { crossCheckFindings } from './cross-check.js'
+import { crossCheckFindings, liveServiceFindings } from './cross-check.js'
 import {
   containerCountFinding,
   DEFINITION_FILE_MAX_BYTES,
@@ -281,4 +285,30 @@ function located(
     where: where(source, filePath(raw, base, finding.path)),
     hint: finding.hint
   })
+}
+
+/**
+ * Read-only plan step: the rendered task definition against what the live service keeps (load balancers,
+ * registries, Service Connect, volume configurations) where the service definition does not replace it.
+ * Throws ActionErrors, located at the task definition file, before any write.
+ */
+export function checkAgainstLiveService(
+  project: {
+    readonly taskDefinition: TaskDefinitionInput | undefined
+    readonly serviceDefinition: ServiceDefinitionInput | undefined
+    readonly taskDefinitionPath: string | undefined
+  },
+  live: Service | undefined
+): void {
+  const td = project.taskDefinition
+  if (td === undefined || live === undefined) return
+  const name = live.serviceName ?? 'the service'
+  const errors = liveServiceFindings(live, project.serviceDefinition, td).map(
+    finding =>
+      new ActionError(`live service ${name}: ${finding.message}`, {
+        where: project.taskDefinitionPath === undefined ? undefined : { file: project.taskDefinitionPath },
+        hint: `${finding.hint ?? ''}${finding.hint === undefined ? '' : '; '}the service keeps this setting unless the service definition gives ${String(finding.path[0])}`
+      })
+  )
+  if (errors.length > 0) throw new ActionErrors(errors)
 }

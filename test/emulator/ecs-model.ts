@@ -38,6 +38,9 @@ export interface Deployment {
   platformVersion?: string
   platformFamily?: string
   networkConfiguration?: unknown
+  /** As DescribeServices shows them per deployment (not at the service's top level). */
+  serviceConnectConfiguration?: unknown
+  volumeConfigurations?: unknown
   /** The revision this deployment runs, and the service deployment it belongs to. */
   serviceRevisionArn: string
   serviceDeploymentArn: string

@@ -559,7 +559,9 @@ export class Ecs {
       'launchType',
       'capacityProviderStrategy',
       'platformVersion',
-      'networkConfiguration'
+      'networkConfiguration',
+      'serviceConnectConfiguration',
+      'volumeConfigurations'
     ] as const)
       if (service.settings[k] !== undefined) deployment[k] = clone(service.settings[k]) as never
     if (service.settings.launchType === 'FARGATE') deployment.platformFamily = 'Linux'
@@ -630,6 +632,8 @@ export class Ecs {
         platformVersion: d.platformVersion,
         platformFamily: d.platformFamily,
         networkConfiguration: d.networkConfiguration,
+        serviceConnectConfiguration: d.serviceConnectConfiguration,
+        volumeConfigurations: d.volumeConfigurations,
         rolloutState: d.rolloutState,
         rolloutStateReason: d.rolloutStateReason
       })
