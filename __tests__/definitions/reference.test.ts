@@ -64,7 +64,7 @@ describe('image reference grammar', () => {
     [`repo@sha256:${'F'.repeat(64)}`, /lowercase hex/],
     ['Uppercase:tag', /uppercase letters/],
     ['test:5000/Uppercase/lowercase:tag', /uppercase letters/],
-    [`${'a/'.repeat(128)}a:tag`, /repository name of 257 characters/],
+    [`localhost/${'a/'.repeat(128)}a:tag`, /repository path of 257 characters/],
     ['aa/asdf$$^/aa', /invalid repository name/],
     ['[2001:db8::1]', /invalid/],
     ['[2001:db8::1]:5000', /invalid/],

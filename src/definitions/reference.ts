@@ -11,7 +11,7 @@
  *   tag          := [\w][\w.-]{0,127}
  *   digest       := algorithm ":" hex{32,}     algorithm := [A-Za-z][A-Za-z0-9]* ( [-_+.] [A-Za-z][A-Za-z0-9]* )*
  *
- * plus the rules a parse adds: the name is at most 255 characters and lowercase, and a digest of a known
+ * plus the rules a parse adds: the path (the name after the registry) is at most 255 characters, the name is lowercase, and a digest of a known
  * algorithm (sha256, sha384, sha512) has exactly its length in lowercase hex.
  */
 
@@ -36,7 +36,7 @@ const digestRegexp = new RegExp(`^${digestPattern}$`)
 /** Hex lengths of the digest algorithms registries accept (go-digest's registered algorithms). */
 const digestLengths: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 }
 
-/** The longest name the grammar allows. */
+/** The longest repository path the grammar allows. */
 export const NAME_MAX = 255
 
 export interface ImageReference {
@@ -70,8 +70,10 @@ export function parseImageReference(image: string): ParsedReference {
   const name = match[1]!
   const tag = match[3]
   const digest = match[4]
-  if (name.length > NAME_MAX)
-    return fail(`has a repository name of ${name.length} characters (at most ${NAME_MAX})`)
+  // As distribution/reference v0.6 counts it: the path after the registry, not the whole name.
+  const path = match[2] === undefined ? name : name.slice(match[2].length + 1)
+  if (path.length > NAME_MAX)
+    return fail(`has a repository path of ${path.length} characters (at most ${NAME_MAX})`)
   if (digest !== undefined) {
     const colon = digest.indexOf(':')
     const algorithm = digest.slice(0, colon)
