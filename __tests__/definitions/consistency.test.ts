@@ -204,6 +204,20 @@ describe('task definition limits', () => {
     })
   })
 
+  it('two containers with one name', async () => {
+    const task = goodTask()
+    task.containerDefinitions![1]!.name = 'app'
+    task.containerDefinitions![0]!.dependsOn = []
+    const [error, ...rest] = await errorsOf(task, {})
+    expect(rest).toEqual([])
+    expect(error!.message).toBe(
+      "task definition: two containers are named 'app'; container names must be unique"
+    )
+    // Located at the second container's name.
+    const lines = JSON.stringify(task, null, 2).split('\n')
+    expect(error!.where?.line).toBe(lines.findLastIndex(line => line.includes('"name": "app"')) + 1)
+  })
+
   it('dependsOn inside describe-task-definition output is located inside the wrapper', async () => {
     const task = goodTask()
     task.containerDefinitions![0]!.dependsOn![0]!.containerName = 'sidecar'

@@ -1,6 +1,7 @@
 /**
  * What ECS refuses at RegisterTaskDefinition, checked before the first write: the request size, the number of
- * containers, image references, and `dependsOn` naming containers of the same task definition.
+ * containers, image references, unique container names, and `dependsOn` naming containers of the same task
+ * definition.
  */
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { JsonPath } from './check.js'
@@ -48,7 +49,15 @@ export function taskDefinitionFindings(td: RegisterTaskDefinitionCommandInput): 
   const count = containerCountFinding(containers, ['containerDefinitions'])
   if (count) return [count]
   const names = new Set(containers.map(c => c.name))
+  const seen = new Set<string | undefined>()
   containers.forEach((container, i) => {
+    // ECS: "Duplicate container names are not allowed."
+    if (seen.has(container.name))
+      findings.push({
+        path: ['containerDefinitions', i, 'name'],
+        message: `two containers are named '${container.name ?? ''}'; container names must be unique`
+      })
+    seen.add(container.name)
     const image = imageFinding(container, i)
     if (image) findings.push(image)
     container.dependsOn?.forEach((dependency, j) => {
