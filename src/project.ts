@@ -5,6 +5,8 @@ import type { AwsClients } from './aws/clients.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import {
+  checkDefinitionFileSize,
+  checkDefinitions,
   prepareServiceDefinition,
   prepareTaskDefinition,
   type ServiceDefinitionInput
@@ -110,6 +112,14 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     prepared.warnings.forEach(warning => options.log.warning(warning))
     serviceDefinition = prepared.value
   }
+  checkDefinitions({
+    taskDefinition,
+    task,
+    taskDefinitionPath,
+    serviceDefinition,
+    service,
+    serviceDefinitionPath
+  })
   return { config, taskDefinition, serviceDefinition, taskDefinitionPath, serviceDefinitionPath, secrets }
 }
 
@@ -132,7 +142,9 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
       { hint: 'paths in the config are relative to the config file' }
     )
   }
-  const rendered = await renderTemplate(decodeSource(bytes, shown), { file: shown, functions })
+  const source = decodeSource(bytes, shown)
+  checkDefinitionFileSize(source, shown)
+  const rendered = await renderTemplate(source, { file: shown, functions })
   return parseRendered(
     new RenderedPositions(shown, rendered.text, rendered.lineMap, rendered.templatePosition),
     formatOf(absolute)

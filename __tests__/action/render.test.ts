@@ -52,12 +52,15 @@ describe('command: render, run as the runner runs dist/index.js', () => {
         command: 'render',
         config: 'examples/rolling/ecspresso.yml',
         'image-tag': 'v1',
-        images: 'app=registry.example.com/web@sha256:abc'
+        images:
+          'app=registry.example.com/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
       }
     })
     expect(run.exitCode, run.stdout).toBe(0)
     const task = JSON.parse(await readFile(run.outputs['task-definition']!, 'utf8'))
-    expect(task.containerDefinitions[0].image).toBe('registry.example.com/web@sha256:abc')
+    expect(task.containerDefinitions[0].image).toBe(
+      'registry.example.com/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+    )
   })
 })
 

@@ -26,6 +26,7 @@ import { planDesiredCount, type DesiredCountPlan, type ServiceDefinition } from 
 import { pickStrategy } from '../ecs/strategy.js'
 import { resolveTaskDefinition, type ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { watchDeployment, type WatchResult } from '../ecs/watch.js'
+import { checkAgainstLiveService } from '../definitions/index.js'
 import { ActionError } from '../errors.js'
 import type { Project } from '../project.js'
 import {
@@ -67,6 +68,7 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
 
   // Plan: read-only. Any error here means nothing was written.
   const live = await readOnly(() => describeLive(ecs, cluster, serviceName))
+  checkAgainstLiveService(project, live.service)
   const strategy = pickStrategy(live.service, project.serviceDefinition)
   // A new CODE_DEPLOY service is created like any other (CreateService starts its first task set).
   if (strategy === 'codedeploy' && live.service !== undefined) {

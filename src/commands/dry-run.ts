@@ -10,6 +10,7 @@ import {
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
 import { Output } from '../contract.js'
+import { checkAgainstLiveService } from '../definitions/index.js'
 import { planDiff, type DiffPlan } from '../diff/plan.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
@@ -27,6 +28,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
   const { config } = project
   const ecs = await ctx.awsClients(config.region).ecs()
   const live = await readLive(ecs, project)
+  checkAgainstLiveService(project, live.service)
   const serviceDefinition = await serviceAsDeployed(ctx, project, live)
 
   const codeDeploy =

@@ -12,7 +12,7 @@
  *   "services": [ { CreateService input; "taskDefinition": "family:rev" or ARN } ],
  *   "scalableTargets": [ { RegisterScalableTarget input } ],
  *   "codedeploy": { "applications": ["app"], "deploymentGroups": [ { CreateDeploymentGroup input } ] },
- *   "scenario": { "taskStartSeconds": 10, "taskStopSeconds": 5, "hookSeconds": 5,
+ *   "scenario": { "taskStartSeconds": 10, "taskStopSeconds": 5, "hookSeconds": 5, "healthCheckSeconds": 15,
  *                 "failTasks": [ { "match": { "image": "x" }, "how": { "kind": "cannot-pull" }, "times": 2 } ],
  *                 "placementFailures": [ { "match": { "image": "x" } } ],
  *                 "failHooks": [ { "event": "AfterAllowTraffic" } ] }
@@ -35,6 +35,7 @@ export interface SeedFile {
     taskStartSeconds?: number
     taskStopSeconds?: number
     hookSeconds?: number
+    healthCheckSeconds?: number
     failTasks?: { match: TaskMatch; how: TaskFailure; times?: number }[]
     placementFailures?: { match: TaskMatch; reason?: string }[]
     failHooks?: { event: string; times?: number; message?: string }[]
@@ -48,6 +49,7 @@ export function applySeed(emulator: Emulator, seed: SeedFile): void {
   if (s.taskStartSeconds !== undefined) emulator.scenario.taskStartSeconds(s.taskStartSeconds)
   if (s.taskStopSeconds !== undefined) emulator.scenario.taskStopSeconds(s.taskStopSeconds)
   if (s.hookSeconds !== undefined) emulator.codedeploy.hookSeconds(s.hookSeconds)
+  if (s.healthCheckSeconds !== undefined) emulator.scenario.healthCheckSeconds(s.healthCheckSeconds)
   for (const service of seed.services ?? []) emulator.seedService(service)
   for (const target of seed.scalableTargets ?? []) emulator.autoscaling.registerScalableTarget(target)
   for (const app of seed.codedeploy?.applications ?? []) emulator.codedeploy.createApplication(app)

@@ -38,6 +38,9 @@ export interface Deployment {
   platformVersion?: string
   platformFamily?: string
   networkConfiguration?: unknown
+  /** As DescribeServices shows them per deployment (not at the service's top level). */
+  serviceConnectConfiguration?: unknown
+  volumeConfigurations?: unknown
   /** The revision this deployment runs, and the service deployment it belongs to. */
   serviceRevisionArn: string
   serviceDeploymentArn: string
@@ -133,6 +136,10 @@ export interface TaskState {
   /** Failed on its own (not stopped by the scheduler or a user): counts for the circuit breaker. */
   failed: boolean
   failure?: TaskFailure
+  /** The container the failure happens to. */
+  failingContainer?: string
+  /** When the load balancer's health checks pass (services with a load balancer; unset while unhealthy). */
+  healthyAt?: number
   failAt?: number
   containers: ContainerState[]
   launchType?: string

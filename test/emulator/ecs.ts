@@ -31,6 +31,15 @@ import {
 import type { World } from './world.js'
 
 const MAX_EVENTS = 100
+/** RegisterTaskDefinition's request, in bytes. */
+const TASK_DEFINITION_MAX_BYTES = 65536
+const CONTAINERS_MAX = 10
+/**
+ * What ECS accepts in `image` ("letters, numbers, hyphens, underscores, colons, periods, forward slashes, and
+ * number signs", and `@` for digests). ECS checks characters, not the reference grammar: `repo:a:b` registers and
+ * fails at pull time.
+ */
+const IMAGE_CHARACTERS = /^[A-Za-z0-9\-_:./#@]+$/
 
 export const clusterNotFound = (): AwsError => new AwsError('ClusterNotFoundException', 'Cluster not found.')
 export const serviceNotFound = (): AwsError => new AwsError('ServiceNotFoundException', 'Service not found.')
@@ -194,8 +203,16 @@ export class Ecs {
         'ClientException',
         'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.'
       )
+    // ECS measures the request itself, before anything else about it.
+    const length = Buffer.byteLength(JSON.stringify(params))
+    if (length > TASK_DEFINITION_MAX_BYTES)
+      throw new AwsError(
+        'ClientException',
+        `Actual length: '${length}'. Max allowed length is '${TASK_DEFINITION_MAX_BYTES}' bytes.`
+      )
     const containers = asArray(params.containerDefinitions, 'containerDefinitions')
     if (containers.length === 0) throw invalidParameter('Container list cannot be empty.')
+    if (containers.length > CONTAINERS_MAX) throw new AwsError('ClientException', 'Too many containers.')
     const networkMode = asString(params.networkMode, 'networkMode')
     const requires = asStringArray(params.requiresCompatibilities, 'requiresCompatibilities')
     if (requires.includes('FARGATE')) {
@@ -213,6 +230,10 @@ export class Ecs {
       if (!image) throw new AwsError('ClientException', 'Container.image should not be null or empty.')
       if (names.has(name)) throw new AwsError('ClientException', 'Duplicate container names are not allowed.')
       names.add(name)
+      if (image.length > 255)
+        throw new AwsError('ClientException', 'Container.image should be 255 characters or less')
+      if (!IMAGE_CHARACTERS.test(image))
+        throw new AwsError('ClientException', 'Container.image contains invalid characters.')
       const portMappings = asArray(c.portMappings, 'portMappings').map(p => {
         const mapping = { ...(asObject(p, 'portMapping') ?? {}) }
         if (networkMode === 'awsvpc' && mapping.hostPort === undefined)
@@ -231,6 +252,16 @@ export class Ecs {
         systemControls: c.systemControls ?? []
       }
     })
+    for (const c of containerDefinitions)
+      for (const dependency of asArray((c as Json).dependsOn, 'dependsOn')) {
+        const target = asString(asObject(dependency, 'dependsOn')?.containerName, 'containerName')
+        // The stray ` + ` is in ECS's own message.
+        if (target !== undefined && !names.has(target))
+          throw new AwsError(
+            'ClientException',
+            `Cannot depend on container + '${target}' because it does not exist`
+          )
+      }
     const list = this.families.get(family) ?? []
     const revision = list.length + 1
     const body: Json = { ...clone(params), containerDefinitions, family }
@@ -304,6 +335,7 @@ export class Ecs {
       throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
     if (params.launchType !== undefined && params.capacityProviderStrategy !== undefined)
       throw invalidParameter('Specifying both a launch type and capacity provider strategy is not supported.')
+    if (td) this.checkServiceAgainst(td, params)
     const now = this.world.now()
     const settings: Json = {}
     for (const k of SERVICE_SETTINGS) if (params[k] !== undefined) settings[k] = clone(params[k])
@@ -345,6 +377,48 @@ export class Ecs {
     if (td) this.startDeployment(service, td.arn, now, { reason: 'create' })
     if (token !== undefined) this.clientTokens.set(tokenKey, { key, request })
     return service
+  }
+
+  /**
+   * What CreateService and UpdateService refuse when the service does not fit its task definition: load
+   * balancer and service registry containers and ports, Service Connect port names, volume configurations.
+   */
+  checkServiceAgainst(td: TaskDefinition, settings: Json): void {
+    const containers = asArray(td.body.containerDefinitions, 'containerDefinitions') as Json[]
+    const container = (name: string) => containers.find(c => c.name === name)
+    const ports = (c: Json) => asArray(c.portMappings, 'portMappings') as Json[]
+    const targets = [
+      ...(asArray(settings.loadBalancers, 'loadBalancers') as Json[]),
+      ...(asArray(settings.serviceRegistries, 'serviceRegistries') as Json[])
+    ]
+    for (const target of targets) {
+      const name = asString(target.containerName, 'containerName')
+      if (name === undefined) continue
+      const c = container(name)
+      if (!c) throw invalidParameter(`The container ${name} does not exist in the task definition.`)
+      const port = asNumber(target.containerPort, 'containerPort')
+      if (port !== undefined && !ports(c).some(p => p.containerPort === port))
+        throw invalidParameter(`The container ${name} did not have a container port ${port} defined.`)
+    }
+    const connect = asObject(settings.serviceConnectConfiguration, 'serviceConnectConfiguration')
+    if (connect && connect.enabled !== false) {
+      const names = containers.flatMap(c => ports(c).map(p => p.name))
+      for (const s of asArray(connect.services, 'services') as Json[]) {
+        const portName = asString(s.portName, 'portName')
+        if (portName !== undefined && !names.includes(portName))
+          throw invalidParameter(
+            `The port name ${portName} specified in the Service Connect configuration does not exist in the task definition.`
+          )
+      }
+    }
+    const volumes = asArray(td.body.volumes, 'volumes') as Json[]
+    for (const v of asArray(settings.volumeConfigurations, 'volumeConfigurations') as Json[]) {
+      const match = volumes.find(volume => volume.name === v.name && volume.configuredAtLaunch === true)
+      if (!match)
+        throw invalidParameter(
+          'Volume configuration provided but no matching configuredAtLaunch volume found in task definition.'
+        )
+    }
   }
 
   deploymentConfiguration(given: Json | undefined, base?: Json): Json {
@@ -391,6 +465,11 @@ export class Ecs {
       }
       settings.push([key, clone(params[k])])
     }
+    // The new revision is checked against the service as it will be: given fields, else the live ones.
+    const effective: Json = { ...service.settings }
+    for (const k of SERVICE_SETTINGS) if (params[k] !== undefined) effective[k] = params[k]
+    const target = this.findTaskDefinition(taskDefinition)
+    if (target && !codeDeploy) this.checkServiceAgainst(target, effective)
     const dc = asObject(params.deploymentConfiguration, 'deploymentConfiguration')
     const desired = asNumber(params.desiredCount, 'desiredCount')
     if (desired !== undefined && desired < 0) throw invalidParameter('Desired count must be 0 or more.')
@@ -496,7 +575,9 @@ export class Ecs {
       'launchType',
       'capacityProviderStrategy',
       'platformVersion',
-      'networkConfiguration'
+      'networkConfiguration',
+      'serviceConnectConfiguration',
+      'volumeConfigurations'
     ] as const)
       if (service.settings[k] !== undefined) deployment[k] = clone(service.settings[k]) as never
     if (service.settings.launchType === 'FARGATE') deployment.platformFamily = 'Linux'
@@ -567,6 +648,8 @@ export class Ecs {
         platformVersion: d.platformVersion,
         platformFamily: d.platformFamily,
         networkConfiguration: d.networkConfiguration,
+        serviceConnectConfiguration: d.serviceConnectConfiguration,
+        volumeConfigurations: d.volumeConfigurations,
         rolloutState: d.rolloutState,
         rolloutStateReason: d.rolloutStateReason
       })
@@ -672,7 +755,7 @@ export class Ecs {
       cpu: text(c.cpu ?? 0),
       ...(c.memory !== undefined ? { memory: text(c.memory) } : {})
     }))
-    const failure = this.scenario.failureFor(this.matchTarget(td, options.service?.name))
+    const failed = this.scenario.failureFor(this.matchTarget(td, options.service?.name))
     const task: TaskState = {
       arn,
       id,
@@ -698,7 +781,29 @@ export class Ecs {
     if (task.launchType === 'FARGATE') task.platformVersion = '1.4.0'
     if (td.body.cpu !== undefined) task.cpu = text(td.body.cpu)
     if (td.body.memory !== undefined) task.memory = text(td.body.memory)
-    if (failure) task.failure = failure
+    // ECS registers any image made of its characters; one that is not a reference fails when pulled.
+    const unparsable = containers.find(c => !pullableReference(c.image))
+    if (unparsable && !failed) {
+      task.failure = {
+        kind: 'cannot-pull',
+        message: `CannotPullContainerError: failed to parse image reference "${unparsable.image}": invalid reference format`
+      }
+      task.failingContainer = unparsable.name
+    }
+    if (failed) {
+      task.failure = failed.how
+      const named = failed.how.kind === 'unhealthy' ? undefined : failed.how.container
+      const want = failed.image
+      const byImage =
+        failed.how.kind === 'cannot-pull' && want !== undefined
+          ? containers.find(c => (typeof want === 'string' ? c.image === want : want.test(c.image)))
+          : undefined
+      const essential = containers.find(c => c.essential)
+      const failing =
+        named ??
+        (failed.how.kind === 'cannot-pull' ? (byImage ?? containers[0]) : (essential ?? containers[0]))?.name
+      if (failing !== undefined) task.failingContainer = failing
+    }
     this.tasks.set(arn, task)
     if (options.tags && options.tags.length > 0) this.tags.set(arn, clone(options.tags))
     return task
@@ -846,4 +951,27 @@ function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
       : v
   )
+}
+
+/**
+ * Whether the container runtime can parse `image` as a reference: [host[:port]/]path[:tag][@algorithm:hex],
+ * with lowercase path components joined by '.', '_', '__' or dashes, and a tag of word characters, '.' and '-'.
+ */
+function pullableReference(image: string): boolean {
+  const at = image.indexOf('@')
+  const named = at < 0 ? image : image.slice(0, at)
+  if (
+    at >= 0 &&
+    !/^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(image.slice(at + 1))
+  )
+    return false
+  const slash = named.lastIndexOf('/')
+  const colon = named.indexOf(':', slash + 1)
+  if (colon >= 0 && !/^\w[\w.-]{0,127}$/.test(named.slice(colon + 1))) return false
+  const parts = (colon < 0 ? named : named.slice(0, colon)).split('/')
+  const first = parts[0] ?? ''
+  const hasHost = parts.length > 1 && (/[.:]/.test(first) || first === 'localhost')
+  if (hasHost && !/^[A-Za-z0-9.-]+(:\d+)?$/.test(first)) return false
+  const path = hasHost ? parts.slice(1) : parts
+  return path.every(part => /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/.test(part))
 }

@@ -63,6 +63,8 @@ export interface Emulator {
     taskStopSeconds(n: number): void
     /** Seconds new tasks must stay RUNNING before the deployment completes (default 30). */
     taskStableSeconds(n: number): void
+    /** Seconds from RUNNING until target group health checks pass, for services with a load balancer (15). */
+    healthCheckSeconds(n: number): void
     clear(): void
   }
   codedeploy: CodeDeploySeed
@@ -118,7 +120,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       task.lastStatus = 'RUNNING'
       task.pullStartedAt = task.pullStoppedAt = task.startedAt = task.connectivityAt = now
       for (const c of task.containers) c.lastStatus = 'RUNNING'
+      task.healthyAt = now
       delete task.failure
+      delete task.failingContainer
     }
     if (deployment.rolloutState !== undefined) {
       deployment.rolloutState = 'COMPLETED'
@@ -185,6 +189,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
       taskStableSeconds: n => {
         ecsRef.scenario.stableSeconds = n
+      },
+      healthCheckSeconds: n => {
+        ecsRef.scenario.healthCheckSeconds = n
       },
       clear: () => ecsRef.scenario.clear()
     },

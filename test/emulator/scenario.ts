@@ -10,10 +10,16 @@ export interface TaskMatch {
 }
 
 export type TaskFailure =
-  /** The image cannot be pulled: the task never reaches RUNNING. */
-  | { kind: 'cannot-pull'; message?: string }
-  /** The essential container exits `afterSeconds` after the task reached RUNNING. */
-  | { kind: 'exit'; afterSeconds?: number; exitCode?: number; reason?: string }
+  /**
+   * An image cannot be pulled: the task never reaches RUNNING. The failing container is `container`, else the
+   * one whose image the rule's `match.image` matched, else the first.
+   */
+  | { kind: 'cannot-pull'; message?: string; container?: string }
+  /**
+   * A container exits `afterSeconds` after the task reached RUNNING: `container`, else the first essential
+   * one. An essential container's exit stops the task; a non-essential one's leaves it running, as on ECS.
+   */
+  | { kind: 'exit'; afterSeconds?: number; exitCode?: number; reason?: string; container?: string }
   /** The load balancer marks the task unhealthy `afterSeconds` after it reached RUNNING. */
   | { kind: 'unhealthy'; afterSeconds?: number; targetGroupArn?: string }
 
@@ -68,15 +74,21 @@ export class Scenario {
    * soon after starting fails the rollout (and counts toward the circuit breaker) instead of completing it.
    */
   stableSeconds = 30
+  /**
+   * Seconds from RUNNING until the load balancer's target group health checks pass (healthy threshold ×
+   * interval). Until then a task of a service with a load balancer does not count as healthy.
+   */
+  healthCheckSeconds = 15
   /** CodeDeploy: seconds each lifecycle hook takes. */
   hookSeconds = 5
 
-  failureFor(target: MatchTarget): TaskFailure | undefined {
+  /** The failure of the next task launched for `target`, and the rule's image match (which container). */
+  failureFor(target: MatchTarget): { how: TaskFailure; image?: string | RegExp } | undefined {
     for (const rule of this.failures) {
       if (rule.times !== undefined && rule.used >= rule.times) continue
       if (!matches(rule.match, target)) continue
       rule.used++
-      return rule.how
+      return rule.match.image === undefined ? { how: rule.how } : { how: rule.how, image: rule.match.image }
     }
     return undefined
   }

@@ -56,11 +56,12 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
   }
   if (task.lastStatus === 'PENDING' && time >= task.runAt) {
     if (failure?.kind === 'cannot-pull') {
-      const image = task.containers[0]?.image ?? ''
+      const failing = task.containers.find(c => c.name === task.failingContainer) ?? task.containers[0]
+      const image = failing?.image ?? ''
       const message =
         failure.message ??
         `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${image}: not found`
-      for (const c of task.containers) c.reason = message
+      if (failing) failing.reason = message
       ecs.stopTask(task, 'TaskFailedToStart', message, time, true)
       task.stopAt = time + 1000
       return
@@ -71,16 +72,26 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
     for (const c of task.containers) c.lastStatus = 'RUNNING'
     task.version++
     if (failure) task.failAt = time + (failure.afterSeconds ?? 30) * 1000
+    // Behind a load balancer a task is healthy once the target group's health checks pass; never if it fails them.
+    const service = task.serviceKey === undefined ? undefined : ecs.services.get(task.serviceKey)
+    if (!service || loadBalancersOf(service).length === 0) task.healthyAt = time
+    else if (failure?.kind !== 'unhealthy') task.healthyAt = time + ecs.scenario.healthCheckSeconds * 1000
     return
   }
   if (task.lastStatus === 'RUNNING' && failure && task.failAt !== undefined && time >= task.failAt) {
     if (failure.kind === 'exit') {
       const exitCode = failure.exitCode ?? 1
-      const essential = task.containers.find(c => c.essential) ?? task.containers[0]
-      if (essential) {
-        essential.exitCode = exitCode
-        essential.lastStatus = 'STOPPED'
-        if (failure.reason !== undefined) essential.reason = failure.reason
+      const failing = task.containers.find(c => c.name === task.failingContainer) ?? task.containers[0]
+      if (failing) {
+        failing.exitCode = exitCode
+        failing.lastStatus = 'STOPPED'
+        if (failure.reason !== undefined) failing.reason = failure.reason
+      }
+      // A non-essential container's exit leaves the task running.
+      if (failing && !failing.essential) {
+        delete task.failAt
+        task.version++
+        return
       }
       ecs.stopTask(
         task,
@@ -224,6 +235,15 @@ function stopTasks(
   )
 }
 
+function loadBalancersOf(service: Service): { targetGroupArn?: string }[] {
+  return (service.settings.loadBalancers as { targetGroupArn?: string }[] | undefined) ?? []
+}
+
+/** RUNNING and, behind a load balancer, passing its health checks. */
+function isHealthy(task: TaskState, time: number): boolean {
+  return task.lastStatus === 'RUNNING' && task.healthyAt !== undefined && task.healthyAt <= time
+}
+
 function percent(service: Service, key: 'maximumPercent' | 'minimumHealthyPercent'): number {
   const value = service.deploymentConfiguration[key]
   return typeof value === 'number' ? value : key === 'maximumPercent' ? 200 : 100
@@ -254,17 +274,20 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
   const maxTotal = Math.floor((desired * percent(service, 'maximumPercent')) / 100)
   const minHealthy = Math.ceil((desired * percent(service, 'minimumHealthyPercent')) / 100)
 
-  // Old deployments: pending tasks go at once; running ones while enough healthy tasks remain.
+  // Old deployments: pending tasks go at once; running ones while enough healthy tasks remain (behind a load
+  // balancer, a new task counts only once it passes the target group's health checks).
   const all = counts(tasks)
-  let healthy = all.running.length
+  let healthy = all.running.filter(t => isHealthy(t, time)).length
   const toStop: TaskState[] = []
   for (const old of [...olds].reverse()) {
     const c = counts(tasks, old)
     toStop.push(...c.pending)
     for (const t of c.running) {
-      if (healthy - 1 < minHealthy && !(desired === 0)) break
+      if (isHealthy(t, time)) {
+        if (healthy - 1 < minHealthy && desired !== 0) break
+        healthy--
+      }
       toStop.push(t)
-      healthy--
     }
   }
   // Scale in the primary when it has more than wanted.
@@ -307,7 +330,7 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
     service.deployments.length === 1 &&
     now.running.length === desired &&
     now.pending.length === 0 &&
-    now.running.every(t => (t.startedAt ?? 0) <= stableSince)
+    now.running.every(t => (t.startedAt ?? 0) <= stableSince && isHealthy(t, time))
   if (settled && primary.rolloutState === 'IN_PROGRESS') {
     primary.rolloutState = 'COMPLETED'
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`
