@@ -108,8 +108,8 @@ function seedLive(): void {
 
 interface Attack {
   readonly config?: string
-  /** The task definition template (text, so a case can hold a syntax error). */
-  readonly td: string
+  /** The task definition template (text, so a case can hold a syntax error; bytes for invalid UTF-8). */
+  readonly td: string | Buffer
   readonly sd?: string
   readonly inputs?: Record<string, string>
   readonly env?: Record<string, string>
@@ -419,6 +419,126 @@ describe('outputs within GitHub limits (issue 12 item 11)', () => {
     expect(Buffer.byteLength(seen.run.summary, 'utf8')).toBeLessThanOrEqual(1024 * 1024)
     expect(seen.comments[0]!.length).toBeLessThanOrEqual(65_536)
     expect(seen.comments[0]).toMatch(/cut to fit a comment/)
+    expectContained(seen)
+  })
+})
+
+describe('bad input carrying a secret: one located error, no write, no leak (issue 12 items 8-11)', () => {
+  const pw = '{{ ssm `/app/password` }}'
+  const withLabels = (labels: Record<string, string>, container: Record<string, unknown> = {}) =>
+    JSON.stringify(taskDefinition({ dockerLabels: { pw, ...labels }, ...container }), null, 2)
+  const containers = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      name: `c${i}`,
+      image: 'registry.example.com/web:v1',
+      essential: i === 0
+    }))
+  const lines = [
+    '{',
+    '  "family": "web",',
+    '  "networkMode": "awsvpc",',
+    '  "requiresCompatibilities": ["FARGATE"],',
+    '  "cpu": "256",',
+    '  "memory": "512",',
+    '  "containerDefinitions": [',
+    '    {',
+    '      "name": "app",',
+    `      "dockerLabels": { "pw": "${pw}" },`,
+    '      "image": {{ must_env `IMAGE_TAG` }},',
+    '      "essential": true',
+    '    }',
+    '  ]',
+    '}'
+  ]
+  const cases: { name: string; attack: Attack; error: RegExp }[] = [
+    {
+      name: 'a range of 10^8 steps (item 8)',
+      attack: { td: withLabels({ loop: '{{ range 100000000 }}x{{ end }}' }) },
+      error: /td\.json:\d+:\d+: .*(steps|work)/i
+    },
+    {
+      name: 'nested ranges of 10^10 steps (item 8)',
+      attack: { td: withLabels({ loop: '{{ range 100000 }}{{ range 100000 }}x{{ end }}{{ end }}' }) },
+      error: /td\.json:\d+:\d+: .*(steps|work)/i
+    },
+    {
+      name: 'printf widths that would build megabytes (item 8)',
+      attack: { td: withLabels({ pad: '{{ range 20 }}{{ printf `%1000000d` 1 }}{{ end }}' }) },
+      error: /td\.json:\d+:\d+: .*larger than/
+    },
+    {
+      name: 'a YAML alias bomb in the config (item 9)',
+      attack: {
+        config: [
+          'region: us-east-1',
+          'cluster: prod',
+          'service: web',
+          'task_definition: td.json',
+          'service_definition: sd.json',
+          'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+          'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+          'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+          'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+          'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+          'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]',
+          ''
+        ].join('\n'),
+        td: withLabels({})
+      },
+      error: /ecspresso\.yml:\d+:\d+: .*alias/i
+    },
+    {
+      name: 'a duplicate key in JSON (item 9)',
+      attack: { td: withLabels({}).replace('"cpu": "256",', '"cpu": "256",\n  "cpu": "4096",') },
+      error: /td\.json:\d+:\d+: .*duplicate/i
+    },
+    {
+      name: 'invalid UTF-8 (item 9)',
+      attack: {
+        td: Buffer.concat([
+          Buffer.from(withLabels({ note: 'before' }).replace('"before"', '"be')),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from(withLabels({ note: 'before' }).split('"before"')[1]!.replace(/^/, 'fore"'))
+        ])
+      },
+      error: /td\.json:\d+:\d+: .*UTF-8/
+    },
+    {
+      name: 'an unquoted template value, reported at its own line (item 10)',
+      attack: { td: lines.join('\n') + '\n', env: { IMAGE_TAG: 'registry.example.com/web:v1' } },
+      error: /td\.json:11:\d+: /
+    },
+    {
+      name: 'eleven containers (item 11)',
+      attack: {
+        td: JSON.stringify(taskDefinition({ dockerLabels: { pw } }, { containerDefinitions: containers(11) }))
+      },
+      error: /td\.json.*(10 containers|at most 10)/
+    },
+    {
+      name: 'an image reference with "=" in its tag (item 11)',
+      attack: { td: withLabels({}, { image: 'repo/web:tag=evil' }) },
+      error: /td\.json:\d+:\d+: .*image reference/
+    },
+    {
+      name: 'an image reference holding a NUL (item 11)',
+      attack: { td: withLabels({}, { image: 'repo/web\u0000:v1' }) },
+      error: /td\.json:\d+:\d+: .*image reference/
+    },
+    {
+      name: 'a task definition over 64 KiB (item 11)',
+      attack: { td: withLabels({ big: 'v'.repeat(70 * 1024) }) },
+      error: /td\.json.*64 KiB/
+    }
+  ]
+
+  it.each(cases)('$name', async ({ attack: a, error }) => {
+    const seen = await attack(a)
+    expect(seen.run.exitCode, seen.run.stdout).toBe(1)
+    expect(seen.run.outputs.status).toBe('failed')
+    expect(seen.run.errors).toHaveLength(1)
+    expect(seen.run.errors[0]).toMatch(error)
+    expect(`${seen.run.stdout}\n${seen.run.summary}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
     expectContained(seen)
   })
 })
