@@ -3,7 +3,7 @@ import {
   CreateDeploymentCommand,
   GetDeploymentCommand
 } from '@aws-sdk/client-codedeploy'
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 import { deployWithCodeDeploy, planCodeDeploy } from '../../src/codedeploy/index.js'
 import { sha256 } from '../../src/codedeploy/deployment.js'
@@ -11,38 +11,18 @@ import { ActionError } from '../../src/errors.js'
 import type { Json } from '../../test/emulator/util.js'
 import {
   APP,
-  blueGreenWorld,
+  blueGreenWorldPerTest,
   CLUSTER,
   context,
   GROUP,
   live,
   SERVICE,
   writeProject,
-  type GroupOptions,
   type ProjectFiles,
   type World
 } from './harness.js'
 
-let world: World | undefined
-
-beforeEach(() => {
-  jest.replaceProperty(process, 'env', {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret'
-  })
-})
-
-afterEach(async () => {
-  jest.restoreAllMocks()
-  await world?.emulator.close()
-  world = undefined
-})
-
-async function setUp(options: { groups?: GroupOptions[]; apps?: string[] } = {}): Promise<World> {
-  world = await blueGreenWorld(options)
-  return world
-}
+const setUp = blueGreenWorldPerTest()
 
 async function deploy(w: World, files: ProjectFiles = {}, inputs: Parameters<typeof context>[1] = {}) {
   const project = await writeProject(files)
