@@ -16,6 +16,8 @@ import { startFakeGithub, type FakeGithub } from '../../test/github/server.js'
 import { startFakeSsm, type FakeSsm } from '../helpers/fake-ssm.js'
 import { runAction, type ActionRun } from '../helpers/run-action.js'
 import { forgedCommands, readRunnerLog } from '../helpers/runner-log.js'
+import { seedLiveWeb } from '../helpers/black-box.js'
+import { webService, webTask } from '../helpers/fixtures.js'
 
 const SECRET = 'pa55-Secure-Str1ng'
 const ROTATED = 'OLD-rotated-Secret-99'
@@ -67,43 +69,19 @@ afterEach(async () => {
   await emulator.close()
 })
 
-const network = {
-  awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' }
-}
+const liveService = webService({ desiredCount: 1 })
 
 function taskDefinition(container: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): any {
-  return {
-    family: 'web',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: 'app',
-        image: 'registry.example.com/web:v1',
-        essential: true,
-        portMappings: [{ containerPort: 8080 }],
-        ...container
-      }
-    ],
-    ...extra
-  }
+  return { ...webTask('registry.example.com/web:v1', container), ...extra }
 }
 
-/** A live service `web` running a task definition with a docker label holding the previous secret. */
-function seedLive(): void {
-  const arn = emulator.seedTaskDefinition(
-    taskDefinition({ dockerLabels: { 'db.password': ROTATED, 'db.url': `postgres://u:${ROTATED}@db` } })
-  )
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: arn,
-    launchType: 'FARGATE',
-    desiredCount: 1,
-    networkConfiguration: network
+/** A live service `web` running `definition`: by default, with docker labels holding the previous secret. */
+function seedLive(
+  definition = taskDefinition({
+    dockerLabels: { 'db.password': ROTATED, 'db.url': `postgres://u:${ROTATED}@db` }
   })
+): void {
+  seedLiveWeb(emulator, definition, liveService)
 }
 
 interface Attack {
@@ -130,10 +108,7 @@ async function attack(a: Attack): Promise<Seen> {
       'region: us-east-1\ncluster: prod\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\n'
   )
   await writeFile(join(dir, 'td.json'), a.td)
-  await writeFile(
-    join(dir, 'sd.json'),
-    a.sd ?? JSON.stringify({ launchType: 'FARGATE', desiredCount: 1, networkConfiguration: network })
-  )
+  await writeFile(join(dir, 'sd.json'), a.sd ?? JSON.stringify(liveService))
   emulator.clearLog()
   const run = await runAction({
     inputs: {
@@ -215,12 +190,7 @@ describe('secrets never leave (issue 12 items 1-3)', () => {
           { tags: [{ key: 'pw', value: ssmValue }] }
         )
       ),
-      sd: JSON.stringify({
-        launchType: 'FARGATE',
-        desiredCount: 1,
-        networkConfiguration: network,
-        tags: [{ key: 'pw', value: `x-${ssmValue}` }]
-      })
+      sd: JSON.stringify({ ...liveService, tags: [{ key: 'pw', value: `x-${ssmValue}` }] })
     })
     expect(seen.run.exitCode, seen.run.stdout).toBe(0)
     expect(seen.run.outputs.status).toBe('dry-run')
@@ -399,15 +369,7 @@ describe('outputs within GitHub limits (issue 12 item 11)', () => {
           value.repeat(800)
         ])
       )
-    const arn = emulator.seedTaskDefinition(taskDefinition({ dockerLabels: labels('w') }))
-    emulator.seedService({
-      cluster: 'prod',
-      serviceName: 'web',
-      taskDefinition: arn,
-      launchType: 'FARGATE',
-      desiredCount: 1,
-      networkConfiguration: network
-    })
+    seedLive(taskDefinition({ dockerLabels: labels('w') }))
     const seen = await attack({
       td: JSON.stringify(taskDefinition({ dockerLabels: labels('v') })),
       inputs: { redact: 'false' }
