@@ -227,15 +227,12 @@ async function applyAndWatch(
   if (resolved.registered) record.registered = resolved.arn
   if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
 
+  // The service either call writes to, and the revision it is to run.
+  const target = { ecs, clock, log, cluster, service, taskDefinitionArn: resolved.arn }
   let applied: Applied
   if (live.service === undefined) {
     applied = await createService({
-      ecs,
-      clock,
-      log,
-      cluster,
-      service,
-      taskDefinitionArn: resolved.arn,
+      ...target,
       definition: project.serviceDefinition as ServiceDefinition,
       clientToken: clientToken(deployId, cluster, service)
     })
@@ -244,12 +241,7 @@ async function applyAndWatch(
       `updating service ${service}: ${record.previous ?? '(none)'} → ${resolved.arn}${inputs.forceNewDeployment ? ' (force new deployment)' : ''}`
     )
     applied = await updateService({
-      ecs,
-      clock,
-      log,
-      cluster,
-      service,
-      taskDefinitionArn: resolved.arn,
+      ...target,
       live: live.service,
       definition: project.serviceDefinition,
       desiredCount: desired?.send,
