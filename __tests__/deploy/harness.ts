@@ -6,11 +6,12 @@ import type { Config } from '../../src/config/types.js'
 import type { ServiceDefinition } from '../../src/ecs/service-input.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { defaultInputs } from '../helpers/inputs.js'
+import { network } from '../helpers/fixtures.js'
 import { memoryLogger } from '../../src/log.js'
 import type { Project } from '../../src/project.js'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 
-export { defaultInputs }
+export { defaultInputs, network }
 
 export const taskDefinition = (image: string): RegisterTaskDefinitionCommandInput => ({
   family: 'web',
@@ -21,14 +22,6 @@ export const taskDefinition = (image: string): RegisterTaskDefinitionCommandInpu
   executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
   containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 80 }] }]
 })
-
-export const network = {
-  awsvpcConfiguration: {
-    subnets: ['subnet-0123'],
-    securityGroups: ['sg-0123'],
-    assignPublicIp: 'DISABLED' as const
-  }
-}
 
 export const serviceDefinition = (extra: Partial<ServiceDefinition> = {}): ServiceDefinition => ({
   launchType: 'FARGATE',

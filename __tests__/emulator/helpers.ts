@@ -3,6 +3,9 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling'
 import { afterEach, beforeEach } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
+import { network } from '../helpers/fixtures.js'
+
+export { network }
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }
 
@@ -24,12 +27,6 @@ export const webTaskDefinition = (image = 'nginx:1.27'): RegisterTaskDefinitionC
   executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
   containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 80 }] }]
 })
-
-export const network: {
-  awsvpcConfiguration: { subnets: string[]; securityGroups: string[]; assignPublicIp: 'DISABLED' }
-} = {
-  awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' }
-}
 
 /**
  * A test file's hooks: for each test a fresh emulator on its virtual clock with cluster `prod` and an ECS client
