@@ -285,7 +285,7 @@ async function applyServiceChanges(options: ServiceChangeOptions): Promise<strin
   } else {
     ctx.log.info('service attributes will not change')
   }
-  const tags = planTagChanges(options.live.serviceTags, definition?.tags, project.config.ignore.tags)
+  const tags = planTagChanges(options.live.serviceTags, definition, project.config.ignore.tags)
   await syncTags(ecs, live.serviceArn, tags, ctx.log)
   return [...plan.updated]
 }
