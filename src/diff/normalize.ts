@@ -5,6 +5,7 @@
  * ecspresso's diff (sortTaskDefinition, ServiceDefinitionForDiff).
  */
 import { DEPLOY_ID_TAG } from '../contract.js'
+import { taskSizeValue } from '../definitions/task-size.js'
 import { desiredService } from '../ecs/desired-state.js'
 import {
   asArray,
@@ -136,20 +137,13 @@ function normalizeContainer(container: JsonObject, networkMode: string): void {
 
 /**
  * Task-level cpu and memory as the API reports them: a string of the number of CPU units or MiB
- * (`"0.25 vCPU"` → `"256"`, `"1 GB"` → `"1024"`, `512` → `"512"`).
+ * (`"0.25 vCPU"` and `".25 vcpu"` → `"256"`, `"1 GB"` → `"1024"`, `512` → `"512"`), read as a deploy registers
+ * them (definitions/task-size.ts). A value that is no size stays as it is.
  */
 export function taskSize(value: Json, kind: 'cpu' | 'memory'): Json {
   if (typeof value === 'number') return String(value)
   if (typeof value !== 'string') return value
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value)
-  if (!match) return value
-  const amount = Number(match[1])
-  const unit = match[2]!.toLowerCase()
-  if (unit === '') return String(amount)
-  if (kind === 'cpu' && unit === 'vcpu') return String(Math.round(amount * 1024))
-  if (kind === 'memory' && (unit === 'gb' || unit === 'gib')) return String(Math.round(amount * 1024))
-  if (kind === 'memory' && (unit === 'mb' || unit === 'mib')) return String(Math.round(amount))
-  return value
+  return taskSizeValue(value, kind)
 }
 
 /** Drops ignored tag keys and sorts the rest by key. */
