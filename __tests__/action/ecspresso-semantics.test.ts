@@ -157,6 +157,37 @@ describe('the service definition is the desired state', () => {
   })
 })
 
+describe('load balancers the file omits', () => {
+  it('are removed from the service, as ecspresso removes them, and the dry run says so first', async () => {
+    const withPort = {
+      ...taskDefinition('256', '512'),
+      containerDefinitions: [
+        { name: 'app', image: 'registry.example.com/web:v1', portMappings: [{ containerPort: 8080 }] }
+      ]
+    }
+    const seeded = emulator.seedTaskDefinition(withPort)
+    const targetGroupArn =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef'
+    emulator.seedService({
+      cluster: 'prod',
+      serviceName: 'web',
+      taskDefinition: seeded,
+      launchType: 'FARGATE',
+      networkConfiguration: network,
+      loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 8080 }]
+    })
+    await project({ td: withPort })
+    const plan = await run({ 'dry-run': 'true' })
+    expect(plan.exitCode, plan.stdout).toBe(0)
+    expect(plan.outputs.diff).toContain(`-      "targetGroupArn": "${targetGroupArn}"`)
+
+    const deploy = await run()
+    expect(deploy.exitCode, deploy.stdout).toBe(0)
+    expect(emulator.calls('UpdateService')[0]!.params).toMatchObject({ loadBalancers: [] })
+    expect(emulator.describeService('prod', 'web').loadBalancers).toEqual([])
+  })
+})
+
 describe('service tags are synced to the file', () => {
   it('a file without tags wants none: every tag but the ignored ones is removed, as the dry run says', async () => {
     const seeded = emulator.seedTaskDefinition(taskDefinition('256', '512'))
