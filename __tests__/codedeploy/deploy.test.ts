@@ -3,6 +3,7 @@ import {
   CreateDeploymentCommand,
   GetDeploymentCommand
 } from '@aws-sdk/client-codedeploy'
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 import { deployWithCodeDeploy, planCodeDeploy } from '../../src/codedeploy/index.js'
@@ -430,6 +431,22 @@ describe('service changes CodeDeploy cannot apply', () => {
       `updating service ${SERVICE} first (CodeDeploy cannot apply these): healthCheckGracePeriodSeconds, desiredCount`
     )
     expect(w.emulator.describeService(CLUSTER, SERVICE).desiredCount).toBe(3)
+  })
+})
+
+describe('the service definition is the desired state with CodeDeploy too', () => {
+  it('an omitted enableExecuteCommand turns exec off before the deployment, load balancers untouched', async () => {
+    const w = await setUp()
+    const ecs = await w.clients.ecs()
+    await ecs.send(
+      new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, enableExecuteCommand: true })
+    )
+    w.emulator.clearLog()
+    const { result } = await deploy(w, { service: { healthCheckGracePeriodSeconds: 30 } })
+    expect(result.status).toBe('succeeded')
+    const update = w.emulator.calls('UpdateService')[0]!.params
+    expect(update).toEqual({ cluster: CLUSTER, service: SERVICE, enableExecuteCommand: false })
+    expect(w.emulator.describeService(CLUSTER, SERVICE).enableExecuteCommand).toBe(false)
   })
 })
 
