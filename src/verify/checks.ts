@@ -90,7 +90,7 @@ async function checkCluster(refs: References, options: VerifyOptions): Promise<C
     )
     const cluster = out.clusters?.find(c => c.status === 'ACTIVE')
     if (cluster === undefined)
-      return [failed(base, `cluster ${refs.cluster} does not exist in ${options.region}`)]
+      return [failed(base, `cluster ${refs.cluster} does not exist in ${options.region} (or is not ACTIVE)`)]
     const have = cluster.capacityProviders ?? []
     const checks = [ok(base, `${cluster.status}`)]
     for (const provider of refs.capacityProviders) {
@@ -303,6 +303,7 @@ async function checkLogGroup(
     action: 'logs:DescribeLogGroups'
   }
   const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs')
+  // Groups come in name order, so the exact name is the first of those it prefixes: one page suffices.
   try {
     const logs = await options.clients(use.region).logs()
     const out = await logs.send(
