@@ -153,7 +153,9 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
       code === 'ENOENT'
         ? `definition file not found: ${shown}`
         : `cannot read ${shown}: ${(error as Error).message}`,
-      { hint: 'paths in the config are relative to the config file' }
+      {
+        hint: 'paths in the config are relative to the config file; the task-definition input, to the workspace'
+      }
     )
   }
   const source = decodeSource(bytes, shown)

@@ -140,3 +140,14 @@ describe('cluster, service and task-definition over a config', () => {
     expect(updates()).toEqual(['prod/web'])
   })
 })
+
+describe('a task-definition file that is not there', () => {
+  it('is one error naming the file, with nothing written', async () => {
+    const result = await run({ cluster: 'prod', service: 'web', 'task-definition': 'rendered/missing.json' })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/definition file not found: rendered\/missing\.json/)
+    expect(result.errors[0]).toMatch(/task-definition input, to the workspace/)
+    expect(emulator.writes()).toEqual([])
+  })
+})
