@@ -27,6 +27,21 @@ export interface ActionInputs {
   readonly redact: boolean
   readonly waitUntil: 'succeeded' | 'ready'
   readonly codedeployInProgress: 'fail' | 'wait' | 'stop'
+  /** Override the config's cluster and service (ecspresso's flags); with no config file, they define one. */
+  readonly cluster: string | undefined
+  readonly service: string | undefined
+  /**
+   * As typed: a task definition file for deploy, dry run, render and verify (see `taskDefinitionFile`); other
+   * commands may read it as a revision.
+   */
+  readonly taskDefinition: string | undefined
+  /** Run `command: verify`'s checks before a deploy's first write. */
+  readonly verify: boolean
+}
+
+/** The `task-definition` input as a file path, for the commands that read it as one. */
+export function taskDefinitionFile(inputs: ActionInputs): string | undefined {
+  return ['deploy', 'render', 'verify'].includes(inputs.command) ? inputs.taskDefinition : undefined
 }
 
 export type InputReader = (name: string) => string
@@ -94,7 +109,11 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     prComment: oneOf(Input.PrComment, ['auto', 'true', 'false'] as const, 'auto'),
     redact: bool(Input.Redact, true),
     waitUntil: oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded'),
-    codedeployInProgress: oneOf(Input.CodedeployInProgress, ['fail', 'wait', 'stop'] as const, 'fail')
+    codedeployInProgress: oneOf(Input.CodedeployInProgress, ['fail', 'wait', 'stop'] as const, 'fail'),
+    cluster: optional(Input.Cluster),
+    service: optional(Input.Service),
+    taskDefinition: optional(Input.TaskDefinition),
+    verify: bool(Input.Verify, false)
   }
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {

@@ -37,6 +37,7 @@ import {
   type AwsErrorInfo
 } from '../report/aws-errors.js'
 import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '../report/deploy.js'
+import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -69,6 +70,8 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   // Plan: read-only. Any error here means nothing was written.
   const live = await readOnly(() => describeLive(ecs, cluster, serviceName))
   checkAgainstLiveService(project, live.service)
+  for (const warning of mutableTagWarnings(project.taskDefinition)) log.warning(warning)
+  if (inputs.verify) await (await import('./verify.js')).verifyBeforeDeploy(ctx, project)
   const strategy = pickStrategy(live.service, project.serviceDefinition)
   // A new CODE_DEPLOY service is created like any other (CreateService starts its first task set).
   if (strategy === 'codedeploy' && live.service !== undefined) {
