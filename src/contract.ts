@@ -15,7 +15,11 @@ export const Input = {
   PrComment: 'pr-comment',
   Redact: 'redact',
   WaitUntil: 'wait-until',
-  CodedeployInProgress: 'codedeploy-in-progress'
+  CodedeployInProgress: 'codedeploy-in-progress',
+  TaskDefinition: 'task-definition',
+  DesiredCount: 'desired-count',
+  KeepRevisions: 'keep-revisions',
+  Deregister: 'deregister'
 } as const
 
 export const Output = {
@@ -35,7 +39,7 @@ export const Output = {
 
 export type OutputName = (typeof Output)[keyof typeof Output]
 
-export const Commands = ['deploy', 'render'] as const
+export const Commands = ['deploy', 'render', 'rollback', 'register'] as const
 export type Command = (typeof Commands)[number]
 
 export const RollbackEvents = [
@@ -57,7 +61,8 @@ export const Statuses = [
   'cancelled',
   'ready',
   'dry-run',
-  'rendered'
+  'rendered',
+  'registered'
 ] as const
 export type Status = (typeof Statuses)[number]
 

@@ -27,6 +27,14 @@ export interface ActionInputs {
   readonly redact: boolean
   readonly waitUntil: 'succeeded' | 'ready'
   readonly codedeployInProgress: 'fail' | 'wait' | 'stop'
+  /** As given: `rollback` reads a revision number or ARN from it (commands/rollback.ts). */
+  readonly taskDefinition: string | undefined
+  /** Overrides the service definition's desiredCount (ecspresso `--tasks`). */
+  readonly desiredCount: number | undefined
+  /** After a successful deploy, keep this many newest ACTIVE revisions of the family. */
+  readonly keepRevisions: number | undefined
+  /** `rollback`: deregister the revision rolled back from (default true, as ecspresso). */
+  readonly deregister: boolean
 }
 
 export type InputReader = (name: string) => string
@@ -78,6 +86,19 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     }
   }
 
+  const count = (name: string, min: number): number | undefined => {
+    const text = optional(name)
+    if (text === undefined) return undefined
+    if (/^\d+$/.test(text) && Number(text) >= min && Number(text) <= 100_000) return Number(text)
+    errors.push(
+      new ActionError(`'${text}' is not a whole number of ${min} or more`, {
+        where: { input: name },
+        hint: name === Input.DesiredCount ? 'e.g. desired-count: 3' : 'e.g. keep-revisions: 10'
+      })
+    )
+    return undefined
+  }
+
   const inputs: ActionInputs = {
     config: optional(Input.Config) ?? 'ecspresso.yml',
     command: oneOf(Input.Command, Commands, 'deploy'),
@@ -94,7 +115,11 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     prComment: oneOf(Input.PrComment, ['auto', 'true', 'false'] as const, 'auto'),
     redact: bool(Input.Redact, true),
     waitUntil: oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded'),
-    codedeployInProgress: oneOf(Input.CodedeployInProgress, ['fail', 'wait', 'stop'] as const, 'fail')
+    codedeployInProgress: oneOf(Input.CodedeployInProgress, ['fail', 'wait', 'stop'] as const, 'fail'),
+    taskDefinition: optional(Input.TaskDefinition),
+    desiredCount: count(Input.DesiredCount, 0),
+    keepRevisions: count(Input.KeepRevisions, 1),
+    deregister: bool(Input.Deregister, true)
   }
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {
