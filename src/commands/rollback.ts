@@ -201,7 +201,7 @@ async function rollbackRolling(plan: Plan, targetGiven: boolean): Promise<Comman
   const inProgress = primary?.rolloutState === 'IN_PROGRESS'
   // Stop the deployment in progress only when going back to the previous revision: a named one is deployed.
   const stopArn = !targetGiven && inProgress ? await deploymentInProgress(plan) : undefined
-  const method =
+  let method =
     stopArn !== undefined
       ? `StopServiceDeployment (ROLLBACK) of the deployment in progress ${stopArn.slice(stopArn.lastIndexOf('/') + 1)}: ECS returns to the last completed revision`
       : `UpdateService to ${shortTaskDefinition(plan.target)}${inProgress ? ' (replacing the deployment in progress)' : ''}`
@@ -231,10 +231,12 @@ async function rollbackRolling(plan: Plan, targetGiven: boolean): Promise<Comman
   let to = plan.target
   try {
     let follow: { serviceDeploymentArn: string | undefined; ecsRollback: boolean }
-    if (stopArn !== undefined) {
-      await ecs.send(
-        new StopServiceDeploymentCommand({ serviceDeploymentArn: stopArn, stopType: 'ROLLBACK' })
-      )
+    const stopped = stopArn !== undefined && (await stopWithRollback(plan, stopArn))
+    if (!stopped && stopArn !== undefined) {
+      method = `UpdateService to ${shortTaskDefinition(plan.target)} (ECS could not stop the deployment in progress with a rollback)`
+      step.method = method
+    }
+    if (stopped) {
       // ECS starts the rollback deployment: it is the PRIMARY once the stop is taken.
       const now = (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] })))
         .services?.[0]
@@ -306,6 +308,23 @@ async function rollbackRolling(plan: Plan, targetGiven: boolean): Promise<Comman
     warnings: outcome.warnings,
     record
   })
+}
+
+/**
+ * StopServiceDeployment ROLLBACK; false when ECS refuses it because there is nothing to return to (no
+ * completed revision, or the deployment ended meanwhile): nothing was written, and UpdateService rolls back.
+ */
+async function stopWithRollback(plan: Plan, serviceDeploymentArn: string): Promise<boolean> {
+  try {
+    await plan.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }))
+    return true
+  } catch (error) {
+    if (!isAwsError(error) || explainAwsError(error).code !== 'ConflictException') throw error
+    plan.ctx.log.info(
+      `StopServiceDeployment refused (${explainAwsError(error).message}); rolling back with UpdateService`
+    )
+    return false
+  }
 }
 
 function endingOf(watch: WatchResult, ctx: CommandContext): Ending {
