@@ -3,7 +3,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, it } from '@jest/globals'
+import { afterEach, describe, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import {
   APP,

@@ -1,13 +1,13 @@
 // `command: rollback` of a rolling service, `command: register`, `desired-count` and `keep-revisions`, run
 // through dist/index.js as the runner runs it, against the emulator at 60x real time.
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DeregisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import { clients } from '../emulator/helpers.js'
-import { runAction } from '../helpers/run-action.js'
+import { repoRoot, runAction } from '../helpers/run-action.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
@@ -125,11 +125,11 @@ describe('command: rollback (rolling)', () => {
 
   it('with a deployment in progress: StopServiceDeployment ROLLBACK, followed to its end', async () => {
     seed(2, 1)
-    emulator.scenario.taskStartSeconds(600)
+    // web:2's tasks cannot be placed: its deployment stays in progress.
+    emulator.scenario.placementFailure({ taskDefinitionArn: 'web:2' })
     const { ecs } = clients(emulator)
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: arn(2) }))
     ecs.destroy()
-    emulator.scenario.taskStartSeconds(10)
     emulator.clearLog()
     const result = await run({ command: 'rollback' })
     expect(result.exitCode, result.stdout).toBe(0)
@@ -280,5 +280,32 @@ describe('keep-revisions', () => {
     expect(result.exitCode).not.toBe(0)
     expect(result.errors.join('\n')).toContain('keep-revisions')
     expect(writeOps()).toEqual([])
+  })
+})
+
+describe("README's IAM policy for rollback", () => {
+  it('lists every ECS action a rollback called, with and without a deployment in progress', async () => {
+    seed(4, 3)
+    expect((await run({ command: 'rollback' })).exitCode).toBe(0)
+    // web:4's tasks cannot be placed: its deployment stays in progress.
+    emulator.scenario.placementFailure({ taskDefinitionArn: 'web:4' })
+    const { ecs } = clients(emulator)
+    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: arn(4) }))
+    ecs.destroy()
+    const second = await run({ command: 'rollback' })
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(second.stdout).toContain('StopServiceDeployment (ROLLBACK)')
+    // Every ECS call of both rollbacks (the test's own UpdateService is in the policy anyway).
+    const called = emulator.requests.filter(r => r.service === 'ecs').map(r => `ecs:${r.operation}`)
+    expect(called).toContain('ecs:StopServiceDeployment')
+    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('### IAM for rollback, register and keep-revisions'))
+    const policy = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!) as {
+      Statement: { Action: string | string[] }[]
+    }
+    const allowed = new Set(
+      policy.Statement.flatMap(st => (Array.isArray(st.Action) ? st.Action : [st.Action]))
+    )
+    expect([...new Set(called)].filter(action => !allowed.has(action))).toEqual([])
   })
 })
