@@ -142,6 +142,53 @@ describe('command: rollback (rolling)', () => {
     expect(result.summary).toContain('StopServiceDeployment')
   })
 
+  it('ECS refusing StopServiceDeployment (ConflictException): UpdateService to the previous revision instead', async () => {
+    seed(2, 1)
+    emulator.scenario.placementFailure({ taskDefinitionArn: 'web:2' })
+    const { ecs } = clients(emulator)
+    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: arn(2) }))
+    ecs.destroy()
+    emulator.faults.add({
+      kind: 'error',
+      operation: 'StopServiceDeployment',
+      errorType: 'ConflictException',
+      message: 'There is no previous successful service revision to roll back to.',
+      status: 400
+    })
+    emulator.clearLog()
+    const result = await run({ command: 'rollback' })
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs.status).toBe('rolled-back')
+    expect(writeOps()).toEqual(['StopServiceDeployment', 'UpdateService', 'DeregisterTaskDefinition'])
+    expect(emulator.describeService('prod', 'web').taskDefinition).toBe(arn(1))
+  })
+
+  it('a rollback that cannot finish times out, says so and deregisters nothing', async () => {
+    seed(2, 2)
+    // The revision rolled back to cannot be placed: the rollback never completes.
+    emulator.scenario.placementFailure({ taskDefinitionArn: 'web:1' })
+    const result = await run({ command: 'rollback', timeout: '2s' })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('timed-out')
+    expect(result.errors.join('\n')).toContain('the rollback to web:1 timed out')
+    expect(writeOps()).toEqual(['UpdateService'])
+  })
+
+  it('SIGINT while the rollback runs: cancelled, with the state, non-zero exit', async () => {
+    seed(2, 2)
+    emulator.scenario.placementFailure({ taskDefinitionArn: 'web:1' })
+    const result = await runAction({
+      inputs: { config: join(dir, 'ecspresso.yml'), command: 'rollback' },
+      env: { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: 'us-east-1', ECS_DEPLOY_ACTION_POLL_MS: '100' },
+      signal: { after: /Waiting for the rollback/, send: ['SIGINT'] }
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('cancelled')
+    expect(result.msFromSignalToExit).toBeLessThan(2000)
+    expect(result.summary).toContain('cancelled')
+    expect(writeOps()).toEqual(['UpdateService'])
+  })
+
   it('dry-run says what it would do and writes nothing', async () => {
     seed(3, 3)
     const result = await run({ command: 'rollback', 'dry-run': 'true' })
