@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { Output } from '../contract.js'
 import { checkAgainstLiveService } from '../definitions/index.js'
-import { desiredCountWarning } from '../deploy/desired-count.js'
+import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
 import { keepRevisionsDryRun } from '../deploy/keep-revisions.js'
 import { planDiff, type DiffPlan } from '../diff/plan.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
@@ -131,7 +131,7 @@ async function planBlueGreen(ctx: CommandContext, project: Project, live: LiveSt
 async function serviceAsDeployed(ctx: CommandContext, project: Project, live: LiveState) {
   const { config, serviceDefinition } = project
   if (config.service === undefined || serviceDefinition === undefined) return undefined
-  if (live.service === undefined) return serviceDefinition
+  if (live.service === undefined) return withDesiredCount(serviceDefinition, ctx.inputs.desiredCount)
   const scaling = await ctx.awsClients(config.region).autoScaling()
   const range = await readScalableRange(scaling, config.cluster, config.service, ctx.log)
   const desired = planDesiredCount(serviceDefinition, live.service, range, ctx.inputs.desiredCount)

@@ -188,7 +188,6 @@ async function deploymentInProgress(plan: Plan): Promise<string | undefined> {
 }
 
 interface Rolling {
-  method: string
   deploymentId: string | undefined
   watch: WatchResult | undefined
   last: Service | undefined
@@ -224,7 +223,7 @@ async function rollbackRolling(plan: Plan, targetGiven: boolean): Promise<Comman
     current,
     (live.deployments ?? []).map(d => d.id ?? '')
   )
-  const step: Rolling = { method, deploymentId: undefined, watch: undefined, last: live }
+  const step: Rolling = { deploymentId: undefined, watch: undefined, last: live }
   const timeoutMs = inputs.timeoutMs ?? plan.project.config.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const seenEvents = new Set((live.events ?? []).map(e => e.id ?? ''))
   let ending: Ending
@@ -234,7 +233,6 @@ async function rollbackRolling(plan: Plan, targetGiven: boolean): Promise<Comman
     const stopped = stopArn !== undefined && (await stopWithRollback(plan, stopArn))
     if (!stopped && stopArn !== undefined) {
       method = `UpdateService to ${shortTaskDefinition(plan.target)} (ECS could not stop the deployment in progress with a rollback)`
-      step.method = method
     }
     if (stopped) {
       // ECS starts the rollback deployment: it is the PRIMARY once the stop is taken.
