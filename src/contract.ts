@@ -19,7 +19,10 @@ export const Input = {
   Cluster: 'cluster',
   Service: 'service',
   TaskDefinition: 'task-definition',
-  Verify: 'verify'
+  Verify: 'verify',
+  DesiredCount: 'desired-count',
+  KeepRevisions: 'keep-revisions',
+  Deregister: 'deregister'
 } as const
 
 export const Output = {
@@ -39,7 +42,7 @@ export const Output = {
 
 export type OutputName = (typeof Output)[keyof typeof Output]
 
-export const Commands = ['deploy', 'render', 'verify'] as const
+export const Commands = ['deploy', 'render', 'verify', 'rollback', 'register'] as const
 export type Command = (typeof Commands)[number]
 
 export const RollbackEvents = [
@@ -62,7 +65,8 @@ export const Statuses = [
   'ready',
   'dry-run',
   'rendered',
-  'verified'
+  'verified',
+  'registered'
 ] as const
 export type Status = (typeof Statuses)[number]
 

@@ -31,17 +31,23 @@ export interface ActionInputs {
   readonly cluster: string | undefined
   readonly service: string | undefined
   /**
-   * As typed: a task definition file for deploy, dry run, render and verify (see `taskDefinitionFile`); other
-   * commands may read it as a revision.
+   * As typed: a task definition file for deploy, dry run, render, verify and register (see `taskDefinitionFile`); `rollback`
+   * reads a revision number or ARN from it (commands/rollback.ts).
    */
   readonly taskDefinition: string | undefined
   /** Run `command: verify`'s checks before a deploy's first write. */
   readonly verify: boolean
+  /** Overrides the service definition's desiredCount (ecspresso `--tasks`). */
+  readonly desiredCount: number | undefined
+  /** After a successful deploy, keep this many newest ACTIVE revisions of the family. */
+  readonly keepRevisions: number | undefined
+  /** `rollback`: deregister the revision rolled back from (default true, as ecspresso). */
+  readonly deregister: boolean
 }
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
 export function taskDefinitionFile(inputs: ActionInputs): string | undefined {
-  return ['deploy', 'render', 'verify'].includes(inputs.command) ? inputs.taskDefinition : undefined
+  return ['deploy', 'render', 'verify', 'register'].includes(inputs.command) ? inputs.taskDefinition : undefined
 }
 
 export type InputReader = (name: string) => string
@@ -93,6 +99,19 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     }
   }
 
+  const count = (name: string, min: number): number | undefined => {
+    const text = optional(name)
+    if (text === undefined) return undefined
+    if (/^\d+$/.test(text) && Number(text) >= min && Number(text) <= 100_000) return Number(text)
+    errors.push(
+      new ActionError(`'${text}' is not a whole number of ${min} or more`, {
+        where: { input: name },
+        hint: name === Input.DesiredCount ? 'e.g. desired-count: 3' : 'e.g. keep-revisions: 10'
+      })
+    )
+    return undefined
+  }
+
   const inputs: ActionInputs = {
     config: optional(Input.Config) ?? 'ecspresso.yml',
     command: oneOf(Input.Command, Commands, 'deploy'),
@@ -113,7 +132,10 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     cluster: optional(Input.Cluster),
     service: optional(Input.Service),
     taskDefinition: optional(Input.TaskDefinition),
-    verify: bool(Input.Verify, false)
+    verify: bool(Input.Verify, false),
+    desiredCount: count(Input.DesiredCount, 0),
+    keepRevisions: count(Input.KeepRevisions, 1),
+    deregister: bool(Input.Deregister, true)
   }
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {

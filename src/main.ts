@@ -53,7 +53,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       env: ctx.env,
       images: inputs.images,
       awsClients: ctx.awsClients,
-      skipTaskDefinition: inputs.command === 'deploy' && inputs.skipTaskDefinition,
+      // A rollback deploys a revision already registered: templates that need this run's IMAGE_TAG must not stop it.
+      skipTaskDefinition:
+        (inputs.command === 'deploy' && inputs.skipTaskDefinition) || inputs.command === 'rollback',
       redact: inputs.redact,
       overrides: {
         cluster: inputs.cluster,
@@ -69,6 +71,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       result = await (await import('./commands/render.js')).runRender(ctx, project)
     } else if (inputs.command === 'verify') {
       result = await (await import('./commands/verify.js')).runVerify(ctx, project)
+    } else if (inputs.command === 'rollback') {
+      result = await (await import('./commands/rollback.js')).runRollback(ctx, project)
+    } else if (inputs.command === 'register') {
+      result = await (await import('./commands/register.js')).runRegister(ctx, project)
     } else if (inputs.dryRun) {
       result = await (await import('./commands/dry-run.js')).runDryRun(ctx, project)
     } else {

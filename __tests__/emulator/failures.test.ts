@@ -1,6 +1,7 @@
 import {
   DescribeServicesCommand,
   DescribeServiceDeploymentsCommand,
+  CreateServiceCommand,
   DescribeServiceRevisionsCommand,
   DescribeTasksCommand,
   ListServiceDeploymentsCommand,
@@ -249,6 +250,51 @@ describe('more ECS behaviour', () => {
     expect(revisions.serviceRevisions!.map(r => r.taskDefinition)).toEqual([newArn, oldArn])
     await expect(
       ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: current!.serviceDeploymentArn! }))
+    ).rejects.toMatchObject({ name: 'ConflictException' })
+  })
+
+  it('StopServiceDeployment refuses an unknown ARN and a stopType other than ROLLBACK; a second stop continues the rollback', async () => {
+    const { newArn } = await seedWeb(2)
+    await expect(
+      ecs.send(
+        new StopServiceDeploymentCommand({
+          serviceDeploymentArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/nope'
+        })
+      )
+    ).rejects.toMatchObject({ name: 'ServiceDeploymentNotFoundException' })
+    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn }))
+    const [current] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })))
+      .serviceDeployments!
+    const arn = current!.serviceDeploymentArn!
+    await expect(
+      ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ABORT' }))
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' })
+    await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))
+    // Stopped again while it rolls back: accepted, and no second rollback deployment starts.
+    const before = (await service()).deployments!.length
+    await expect(
+      ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))
+    ).resolves.toMatchObject({ serviceDeploymentArn: arn })
+    expect((await service()).deployments).toHaveLength(before)
+  })
+
+  it('StopServiceDeployment with no completed revision to return to: ConflictException, nothing changes', async () => {
+    // A service whose first deployment never completed has nothing to roll back to.
+    const oldArn = emulator.seedTaskDefinition(webTaskDefinition('nginx:1.26'))
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'prod',
+        serviceName: 'fresh',
+        taskDefinition: oldArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: network
+      })
+    )
+    const [first] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'fresh' })))
+      .serviceDeployments!
+    await expect(
+      ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: first!.serviceDeploymentArn! }))
     ).rejects.toMatchObject({ name: 'ConflictException' })
   })
 })

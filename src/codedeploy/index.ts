@@ -12,6 +12,7 @@ import {
 import type { AwsClients } from '../aws/clients.js'
 import type { CommandContext, CommandResult } from '../commands/types.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
+import { desiredCountWarning } from '../deploy/desired-count.js'
 import { reasonWithCause } from '../ecs/diagnostics.js'
 import type { LiveState } from '../ecs/live.js'
 import { awsErrorName } from '../ecs/live.js'
@@ -264,11 +265,14 @@ async function applyServiceChanges(options: ServiceChangeOptions): Promise<strin
   const { ctx, project, ecs, service, cluster } = options
   const live = options.live.service!
   const definition = project.serviceDefinition
+  const requested = ctx.inputs.desiredCount
   const scalable =
-    definition?.desiredCount === undefined || definition.desiredCount === null
+    (definition?.desiredCount === undefined || definition.desiredCount === null) && requested === undefined
       ? undefined
       : await readScalableRange(await options.clients.autoScaling(), cluster, service, ctx.log)
-  const desired = planDesiredCount(definition, live, scalable)
+  const desired = planDesiredCount(definition, live, scalable, requested)
+  const note = desiredCountWarning(desired, scalable)
+  if (note !== undefined) ctx.log.warning(note)
   // The file is the desired state: what it omits is sent as ecspresso sends it (booleans off).
   const wanted = definition === undefined ? undefined : desiredService(definition, { codeDeploy: true })
   const plan = planCodeDeployServiceUpdate({

@@ -17,6 +17,8 @@ import {
   type ObservedDeployment,
   type WriteRecord
 } from '../deploy/outcome.js'
+import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
+import { keepRevisionsAfter } from '../deploy/keep-revisions.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
 import { observe } from '../ecs/observed.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
@@ -75,7 +77,7 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   const strategy = pickStrategy(live.service, project.serviceDefinition)
   // A new CODE_DEPLOY service is created like any other (CreateService starts its first task set).
   if (strategy === 'codedeploy' && live.service !== undefined) {
-    return deployBlueGreen(ctx, project, live, clients)
+    return keepRevisionsAfter(ctx, ecs, await deployBlueGreen(ctx, project, live, clients))
   }
   if (inputs.waitUntil === 'ready' || inputs.codedeployInProgress !== 'fail') {
     log.warning(
@@ -97,7 +99,9 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
     const range = await readOnly(async () =>
       readScalableRange(annotateErrors(await clients.autoScaling()), cluster, serviceName, log)
     )
-    desired = planDesiredCount(project.serviceDefinition, service, range)
+    desired = planDesiredCount(project.serviceDefinition, service, range, inputs.desiredCount)
+    const note = desiredCountWarning(desired, range)
+    if (note !== undefined) log.warning(note)
   }
 
   for (const warning of ineffectiveRollbackEvents('rolling', inputs.rollbackEvents)) log.warning(warning)
@@ -180,12 +184,12 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   log.info(outcome.failure ?? `${outcome.status}: ${outcome.state}`)
   if (outcome.failure !== undefined) log.info(`now: ${outcome.state}`)
   if (step.awsError?.hint) log.info(`hint: ${step.awsError.hint}`)
-  return {
+  return keepRevisionsAfter(ctx, ecs, {
     status: outcome.status,
     outputs: deployOutputs(report),
     summary: deploySummary(report),
     failure: outcome.failure
-  }
+  })
 }
 
 /** A rolling deploy in progress: what it has written (the record), what it last saw, what it reports. */
@@ -236,7 +240,7 @@ async function applyAndWatch(
   if (live.service === undefined) {
     applied = await createService({
       ...target,
-      definition: project.serviceDefinition as ServiceDefinition,
+      definition: withDesiredCount(project.serviceDefinition as ServiceDefinition, inputs.desiredCount),
       clientToken: clientToken(deployId, cluster, service)
     })
   } else {

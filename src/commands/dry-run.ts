@@ -11,6 +11,8 @@ import {
 } from '@aws-sdk/client-ecs'
 import { Output } from '../contract.js'
 import { checkAgainstLiveService } from '../definitions/index.js'
+import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
+import { keepRevisionsDryRun } from '../deploy/keep-revisions.js'
 import { planDiff, type DiffPlan } from '../diff/plan.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
@@ -79,6 +81,12 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
     }
   }
 
+  const kept = await keepRevisionsDryRun(
+    ctx,
+    ecs,
+    live.taskDefinition?.taskDefinitionArn,
+    plan.taskDefinition?.changed ?? false
+  )
   return {
     status: 'dry-run',
     outputs: {
@@ -90,7 +98,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
         ? { [Output.TaskDefinitionArn]: live.taskDefinition.taskDefinitionArn }
         : {})
     },
-    summary: blueGreen === '' ? dryRunSummary(plan) : `${dryRunSummary(plan)}\n\n${blueGreen}`
+    summary: [dryRunSummary(plan), blueGreen, kept ?? ''].filter(part => part !== '').join('\n\n')
   }
 }
 
@@ -125,10 +133,12 @@ async function planBlueGreen(ctx: CommandContext, project: Project, live: LiveSt
 async function serviceAsDeployed(ctx: CommandContext, project: Project, live: LiveState) {
   const { config, serviceDefinition } = project
   if (config.service === undefined || serviceDefinition === undefined) return undefined
-  if (live.service === undefined) return serviceDefinition
+  if (live.service === undefined) return withDesiredCount(serviceDefinition, ctx.inputs.desiredCount)
   const scaling = await ctx.awsClients(config.region).autoScaling()
   const range = await readScalableRange(scaling, config.cluster, config.service, ctx.log)
-  const desired = planDesiredCount(serviceDefinition, live.service, range)
+  const desired = planDesiredCount(serviceDefinition, live.service, range, ctx.inputs.desiredCount)
+  const note = desiredCountWarning(desired, range)
+  if (note !== undefined) ctx.log.warning(note)
   if (desired.reason === 'auto-scaling' && serviceDefinition.desiredCount != null) {
     ctx.log.info(
       `desiredCount: auto scaling (min ${range?.min ?? '?'}, max ${range?.max ?? '?'}) owns it, so the file's ` +

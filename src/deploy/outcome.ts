@@ -28,12 +28,15 @@ export interface WriteRecord {
   readonly before: readonly string[]
   /** CreateService/UpdateService (or CreateDeployment) sent and taken, with the deployment it started. */
   update: { readonly deploymentId: string | undefined; readonly created: boolean } | undefined
-  /** The rollback this step sent (rolling: UpdateService back to `to`). */
+  /**
+   * The rollback this step sent (rolling: UpdateService back to `to`, or StopServiceDeployment ROLLBACK).
+   * `request`: the rollback is what the step was asked for (`command: rollback`), so completing it succeeds.
+   */
   rollback:
     | {
         readonly to: string
         readonly deploymentId: string | undefined
-        readonly trigger: 'failure' | 'cancel'
+        readonly trigger: 'failure' | 'cancel' | 'request'
       }
     | undefined
   /** CodeDeploy: StopDeployment sent. */
@@ -141,8 +144,10 @@ export function primaryOwner(record: WriteRecord, ending: Ending, live: Observed
   if (record.rollback !== undefined && primary.id === record.rollback.deploymentId) return 'our-rollback'
   if (record.update !== undefined && primary.id === record.update.deploymentId) return 'ours'
   if (ending.kind === 'ecs-rollback' && primary.id === ending.deploymentId) return 'ecs-rollback'
-  if (record.update === undefined) return 'before'
-  if (record.update.deploymentId === undefined) return 'unknown'
+  // A requested rollback is the step's only update: anything else PRIMARY after it is someone else's.
+  const sent = record.update ?? (record.rollback?.trigger === 'request' ? record.rollback : undefined)
+  if (sent === undefined) return 'before'
+  if (sent.deploymentId === undefined) return 'unknown'
   return 'other'
 }
 
@@ -193,6 +198,7 @@ export function decideOutcome(input: OutcomeInput): Outcome {
       state
     }
   }
+  if (record.rollback?.trigger === 'request') return requestedRollback(input, owner, primary, base, state)
   const rollingBack = record.rollback !== undefined || ending.kind === 'ecs-rollback'
   if (rollingBack) {
     const to = record.rollback?.to ?? (owner === 'ecs-rollback' ? primary?.taskDefinition : record.previous)
@@ -216,6 +222,52 @@ export function decideOutcome(input: OutcomeInput): Outcome {
       return { ...base, status: 'timed-out', failure: cause, state }
     default:
       return { ...base, status: 'failed', failure: cause, state }
+  }
+}
+
+/** `command: rollback`: the rollback is the deployment; completed is success, as a deploy's would be. */
+function requestedRollback(
+  input: OutcomeInput,
+  owner: PrimaryOwner,
+  primary: ObservedDeployment | undefined,
+  base: Pick<Outcome, 'running' | 'warnings' | 'supersededBy'>,
+  state: string
+): Outcome {
+  const { record, ending } = input
+  const to = short(record.rollback?.to)
+  const mine = owner === 'our-rollback'
+  if (mine && primary?.rolloutState === 'COMPLETED')
+    return { ...base, status: 'rolled-back', failure: undefined, state }
+  if (
+    (mine && primary?.rolloutState === 'FAILED') ||
+    ending.kind === 'failed' ||
+    ending.kind === 'ecs-rollback'
+  )
+    return {
+      ...base,
+      status: 'failed',
+      failure: `the rollback to ${to} failed: ${causeOf(ending) ?? state}`,
+      state
+    }
+  switch (ending.kind) {
+    case 'completed':
+      return { ...base, status: 'rolled-back', failure: undefined, state }
+    case 'not-waited':
+      return { ...base, status: 'started', failure: undefined, state }
+    case 'timed-out':
+      return {
+        ...base,
+        status: 'timed-out',
+        failure: `the rollback to ${to} timed out: ${ending.reason}`,
+        state
+      }
+    default:
+      return {
+        ...base,
+        status: 'failed',
+        failure: causeOf(ending) ?? `the rollback to ${to} did not finish`,
+        state
+      }
   }
 }
 

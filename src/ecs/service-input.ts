@@ -16,7 +16,9 @@ export interface ScalableRange {
 export interface DesiredCountPlan {
   /** The value to send; undefined leaves the service's count as it is. */
   readonly send: number | undefined
-  readonly reason: 'definition' | 'unset' | 'auto-scaling' | 'daemon'
+  readonly reason: 'definition' | 'unset' | 'auto-scaling' | 'daemon' | 'input'
+  /** The `desired-count` input, when given (with auto scaling, `send` is it clamped into the range). */
+  readonly requested?: number
 }
 
 /**
@@ -27,15 +29,18 @@ export interface DesiredCountPlan {
 export function planDesiredCount(
   definition: ServiceDefinition | undefined,
   service: Service,
-  scalable: ScalableRange | undefined
+  scalable: ScalableRange | undefined,
+  requested?: number
 ): DesiredCountPlan {
   const strategy = definition?.schedulingStrategy ?? service.schedulingStrategy
-  if (strategy === 'DAEMON') return { send: undefined, reason: 'daemon' }
+  const asked = requested === undefined ? {} : { requested }
+  if (strategy === 'DAEMON') return { send: undefined, reason: 'daemon', ...asked }
   const current = service.desiredCount ?? 0
   if (scalable !== undefined) {
-    const clamped = Math.min(Math.max(current, scalable.min), scalable.max)
-    return { send: clamped === current ? undefined : clamped, reason: 'auto-scaling' }
+    const clamped = Math.min(Math.max(requested ?? current, scalable.min), scalable.max)
+    return { send: clamped === current ? undefined : clamped, reason: 'auto-scaling', ...asked }
   }
+  if (requested !== undefined) return { send: requested, reason: 'input', requested }
   const wanted = definition?.desiredCount
   if (wanted === undefined || wanted === null) return { send: undefined, reason: 'unset' }
   return { send: wanted, reason: 'definition' }

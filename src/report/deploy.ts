@@ -226,7 +226,8 @@ function describeDesired(plan: DesiredCountPlan): string {
     definition: 'from the service definition',
     unset: 'not set in the service definition',
     'auto-scaling': 'kept for Application Auto Scaling',
-    daemon: 'DAEMON service'
+    daemon: 'DAEMON service',
+    input: 'from the desired-count input'
   }
   return `${value} (${why[plan.reason]})`
 }

@@ -295,6 +295,13 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
       const arn = asString(p.serviceDeploymentArn, 'serviceDeploymentArn', true)
       const record = ecs.serviceDeployments.get(arn)
       if (!record) throw new AwsError('ServiceDeploymentNotFoundException', 'Service deployment not found.')
+      const stopType = asString(p.stopType, 'stopType') ?? 'ROLLBACK'
+      // The API lists ABORT and ROLLBACK, and documents ROLLBACK as the one valid value.
+      if (stopType !== 'ROLLBACK')
+        throw invalidParameter(`Invalid stopType '${stopType}'. The valid values are ROLLBACK.`)
+      // Stopping a deployment that is rolling back already continues that rollback (ECS's documented states).
+      if (record.status === 'ROLLBACK_REQUESTED' || record.status === 'ROLLBACK_IN_PROGRESS')
+        return { serviceDeploymentArn: arn }
       if (record.status !== 'IN_PROGRESS' && record.status !== 'PENDING')
         throw new AwsError(
           'ConflictException',
@@ -302,9 +309,8 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
         )
       const service = ecs.services.get(record.serviceKey)
       const previous = service?.lastCompleted
-      const stopType = asString(p.stopType, 'stopType') ?? 'ROLLBACK'
       const now = ecs.world.now()
-      if (!service || !previous || stopType !== 'ROLLBACK')
+      if (!service || !previous)
         throw new AwsError(
           'ConflictException',
           'There is no previous successful service revision to roll back to.'
