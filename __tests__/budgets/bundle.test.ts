@@ -1,4 +1,4 @@
-// Budgets for the bundle: dist/ stays under 4 MB, and a command loads only the code it needs. The source side
+// Budgets for the bundle: dist/ stays under 5 MB (issue 13: with the Jsonnet evaluator), and a command loads only the code it needs. The source side
 // (which modules start-up and `render` import eagerly) is checked on src/; the bundle side on dist/ as built.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { nodeBinary, repoRoot } from '../helpers/run-action.js'
 import { expect } from '../helpers/expect.js'
 
 const DIST = join(repoRoot, 'dist')
-const DIST_BUDGET_BYTES = 4_000_000
+const DIST_BUDGET_BYTES = 5_000_000
 /** Markers minification keeps in chunks holding AWS SDK code: package names, service target prefixes. */
 const SDK_MARKER =
   /@aws-sdk\/|@smithy\/|AmazonEC2ContainerServiceV20141113|CodeDeploy_20141006|AnyScaleFrontendService|AmazonSSM\b/
