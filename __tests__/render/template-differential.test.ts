@@ -406,9 +406,40 @@ const soup = fc
     ),
     { minLength: 1, maxLength: 14 }
   )
-  .map(parts => parts.join(''))
+  .chain(parts => fc.tuple(fc.constant(parts), fc.boolean()))
+  .map(([parts, close]) => `{{ ${parts.join(' ')}${close ? ' }}' : ''}`)
+
+/** else-if / else-with chains, comments, scoping of variables, and trim markers around white space. */
+const structure = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('if', 'with'), anyLit, anyLit, leaf, leaf, leaf)
+    .map(([kw, a, b, x, y, z]) => `{{ ${kw} ${a} }}${x}{{ else ${kw} ${b} }}${y}{{ else }}${z}{{ end }}`),
+  fc
+    .tuple(
+      trim,
+      fc.constantFrom(' ', '\n', ' \n\t ', '', 'x \n'),
+      fc.constantFrom('/* c */', '/* multi\nline */', '"v"', '$x')
+    )
+    .map(
+      ([[l, r], ws, inner]) =>
+        `{{ $x := 1 }}a${ws}${l.replace(' ', '')}${inner === '"v"' || inner === '$x' ? ' ' + inner + ' ' : inner}${r.replace(' ', '')}${ws}b`
+    ),
+  fc
+    .tuple(anyLit, anyLit)
+    .map(
+      ([a, b]) =>
+        `{{ $x := ${a} }}{{ if true }}{{ $x := ${b} }}{{ $x }}{{ end }}{{ $x }}{{ with $y := ${b} }}{{ $y }}{{ $x = $y }}{{ end }}{{ $x }}`
+    ),
+  fc
+    .tuple(leaf, anyLit)
+    .map(([body, arg]) => `{{ define "d" }}{{ $ }}|${body}{{ end }}{{ $x := 1 }}{{ template "d" ${arg} }}`),
+  fc
+    .tuple(anyLit, fc.constantFrom('1', '2', '0'))
+    .map(([v, n]) => `{{ range $i, $e := slice "abc" ${n} }}{{ $i }}{{ $e }}{{ $e = ${v} }}{{ $e }}{{ end }}`)
+)
 
 const anyTemplate = fc.oneof(
+  { weight: 3, arbitrary: structure },
   { weight: 2, arbitrary: dataUse },
   { weight: 2, arbitrary: pipeline },
   { weight: 2, arbitrary: soup },

@@ -382,11 +382,7 @@ export class Executor {
       const last = i === names.length - 1
       // No value (nil data, a missing key) gives no value, as Go's default missingkey option does; a nil
       // value (JSON null) has no fields.
-      if (value === undefined) {
-        if (last && (args.length > 0 || final !== NO_FINAL))
-          throw this.index.error(`${name} has arguments but cannot be invoked as function`, pos)
-        return undefined
-      }
+      if (value === undefined) return undefined
       if (value === null) throw this.index.error(`nil pointer evaluating interface {}.${name}`, pos)
       let field: unknown
       if (value instanceof Map) field = value.get(name)
