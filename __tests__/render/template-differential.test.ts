@@ -360,6 +360,45 @@ const pipeline = fc
   )
   .map(([v, fs]) => `{{ ${v} | ${fs.join(' | ')} }}|{{ print (${[v, ...fs].join(' | ')}) }}`)
 
+/** Any float64 as a constant (always with `.` or `e`, so Go types it float64). */
+const anyFloat = fc.double({ noNaN: true, noDefaultInfinity: true }).map(x => {
+  const text = String(x)
+  return /[.e]/.test(text) ? text : `${text}.0`
+})
+const anyInt = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String)
+const numberFormat = fc
+  .tuple(
+    fc.constantFrom('e', 'E', 'f', 'F', 'g', 'G', 'x', 'X', 'v', 'b', 'd', 'o', 'O', 'c', 'q', 'U'),
+    flags,
+    fc.oneof(
+      fc.constant(''),
+      fc.integer({ min: 0, max: 30 }).map(n => `.${n}`)
+    ),
+    fc.oneof(fc.constant(''), fc.integer({ min: 0, max: 30 }).map(String))
+  )
+  .map(([v, f, p, w]) => `%${f}${w}${p}${v}`)
+const numbers = fc.oneof(
+  fc.tuple(numberFormat, anyFloat).map(([format, x]) => `{{ printf "${format}" ${x} }}|{{ ${x} }}`),
+  fc.tuple(numberFormat, anyInt).map(([format, n]) => `{{ printf "${format}" ${n} }}|{{ ${n} }}`),
+  /** Decimal ties and near-ties: where rounding half to even shows. */
+  fc
+    .tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }))
+    .map(
+      ([n, scale, prec]) =>
+        `{{ printf "%.${prec}f|%.${prec}e|%.${prec + 1}g" ${(n / 10 ** scale).toFixed(scale)}5 ${(n / 10 ** scale).toFixed(scale)}5 ${(n / 10 ** scale).toFixed(scale)}5 }}`
+    )
+)
+
+/** Format strings from the characters fmt parses: flags, widths, indexes, stars, verbs. */
+const formatSoup = fc
+  .tuple(
+    fc.array(fc.constantFrom(...'%%%[]*.-+# 0123v d s x q T ! é'.split(' ').join('').split('')), {
+      maxLength: 12
+    }),
+    fc.array(anyLit, { maxLength: 3 })
+  )
+  .map(([chars, args]) => `{{ printf ${JSON.stringify(chars.join(''))}${args.map(a => ' ' + a).join('')} }}`)
+
 /** Token soup: mostly broken templates, so parse errors are compared too. */
 const soup = fc
   .array(
@@ -439,6 +478,8 @@ const structure = fc.oneof(
 )
 
 const anyTemplate = fc.oneof(
+  { weight: 3, arbitrary: numbers },
+  { weight: 2, arbitrary: formatSoup },
   { weight: 3, arbitrary: structure },
   { weight: 2, arbitrary: dataUse },
   { weight: 2, arbitrary: pipeline },
@@ -451,6 +492,8 @@ const anyTemplate = fc.oneof(
   { weight: 4, arbitrary: control }
 )
 
+// No numbers in the data: Go decodes JSON numbers as float64, while ours are ints when integral. ecspresso
+// renders with nil data, so numbers only ever come from constants there.
 const DATA = { S: 'str', L: ['a', 'b', 'c'], M: { k: 'v', a: 'b' }, E: [], B: true, N: null }
 
 /** The differences issue 13 lists, each rendered by Go too. */

@@ -415,6 +415,12 @@ describe('bounds: every rendering ends, with an error at the action that ran awa
     expect(error.message).toBe('template rendering took longer than 5 s')
   })
 
+  it('stops a template that calls itself without end, at the call', async () => {
+    const error = await failure(render('{{ define "r" }}{{ template "r" . }}{{ end }}\n{{ template "r" 1 }}'))
+    expect(error.message).toBe('exceeded maximum template depth (1000)')
+    expect(error.where).toEqual({ file: 'td.json', line: 1, column: 17 })
+  })
+
   it('lets ordinary templates through', async () => {
     await expect(render('{{ range 1000 }}{{ . }}{{ end }}')).resolves.toMatchObject({ lineMap: [1] })
   })
