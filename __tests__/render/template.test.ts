@@ -415,6 +415,12 @@ describe('bounds: every rendering ends, with an error at the action that ran awa
     expect(error.message).toBe('template rendering took longer than 5 s')
   })
 
+  it('stops one printf whose widths add up past any bound, before it returns', async () => {
+    const format = '%1000000d'.repeat(3000)
+    const error = await failure(render(`{{ printf "${format}" ${'1 '.repeat(3000)}}}`))
+    expect(error.message).toBe('error calling printf: printf output is larger than 64 Mi characters')
+  })
+
   it('stops a template that calls itself without end, at the call', async () => {
     const error = await failure(render('{{ define "r" }}{{ template "r" . }}{{ end }}\n{{ template "r" 1 }}'))
     expect(error.message).toBe('exceeded maximum template depth (1000)')

@@ -159,26 +159,19 @@ function exponent(e: number, letter: string): string {
 
 function fmtE(x: Digits, prec: number, letter: string): string {
   let out = x.d[0] ?? '0'
-  if (prec > 0) {
-    out += '.'
-    for (let i = 1; i <= prec; i++) out += x.d[i] ?? '0'
-  }
+  // prec may be up to 10^6: slice and pad rather than add digit by digit
+  if (prec > 0) out += '.' + x.d.slice(1, prec + 1).padEnd(prec, '0')
   const exp = x.d === '' ? 0 : x.dp - 1
   return out + exponent(exp, letter)
 }
 
 function fmtF(x: Digits, prec: number): string {
-  let out = ''
-  if (x.dp > 0) for (let i = 0; i < x.dp; i++) out += x.d[i] ?? '0'
-  else out = '0'
-  if (prec > 0) {
-    out += '.'
-    for (let i = 1; i <= prec; i++) {
-      const j = x.dp + i - 1
-      out += j >= 0 && j < x.d.length ? x.d[j] : '0'
-    }
-  }
-  return out
+  const out = x.dp > 0 ? x.d.slice(0, x.dp).padEnd(x.dp, '0') : '0'
+  if (prec <= 0) return out
+  // fraction digit i (1-based) is d[dp + i - 1], or 0 outside d
+  const lead = Math.min(Math.max(-x.dp, 0), prec)
+  const digits = x.d.slice(Math.max(x.dp, 0), Math.max(x.dp, 0) + prec - lead)
+  return `${out}.${'0'.repeat(lead)}${digits}`.padEnd(out.length + 1 + prec, '0')
 }
 
 /** strconv 'x': hexadecimal mantissa and binary exponent (`0x1.8p+00`), prec -1 for as many as needed. */
@@ -217,7 +210,9 @@ function fmtHexFloat(abs: number, prec: number, upper: boolean): string {
     while (mant !== 0n) out += digit()
   } else if (prec > 0) {
     out += '.'
-    for (let i = 0; i < prec; i++) out += digit()
+    let i = 0
+    for (; i < prec && mant !== 0n; i++) out += digit()
+    out += '0'.repeat(prec - i)
   }
   const e = Math.abs(exp)
   return `${out}${upper ? 'P' : 'p'}${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`
@@ -770,6 +765,8 @@ function parseNum(format: string, i: number): { num: number | undefined; i: numb
   return { num, i: j }
 }
 
+const SPRINTF_MAX_CHARS = 64 * 2 ** 20
+
 /** fmt.Sprintf with Go's verbs, flags, argument indexes, and its `%!verb(type=value)` reports. */
 export function sprintf(format: string, args: readonly unknown[]): string {
   const p = new Printer()
@@ -813,6 +810,9 @@ export function sprintf(format: string, args: readonly unknown[]): string {
 
   let i = 0
   while (i < end) {
+    // Widths reach 10^6 each; stop long before a JS string's limit (the caller's bound is smaller still).
+    if (p.out.length > SPRINTF_MAX_CHARS)
+      throw new RangeError(`printf output is larger than ${SPRINTF_MAX_CHARS / 2 ** 20} Mi characters`)
     goodArgNum = true
     const percent = format.indexOf('%', i)
     if (percent === -1) {
