@@ -1,3 +1,7 @@
+// Deliberate differences, kept out of the generators: complex constants (`1i`, refused here), and strings that
+// are not UTF-8 (`"\xff"`: a JS string cannot hold the byte; each such byte is U+FFFD here, as Go's JSON
+// decoder reads it), and recursion deeper than 1000 templates (Go allows 100000).
+//
 // Differential test: our text/template against Go's own, built from test/gotemplate/main.go (standard library
 // only, with ecspresso's env/must_env/json_escape as go-config writes them). Generated templates (fast-check)
 // and the fixed cases of issue 13 are rendered by both; output and error-ness must agree. Error messages may
@@ -438,6 +442,19 @@ const soup = fc
       '/*',
       '*/',
       '`r`',
+      '"}}"',
+      '"{{"',
+      '$x.y',
+      '.A.B',
+      ').x',
+      '\t',
+      '\r\n',
+      '{{/* c */}}',
+      '"\\n"',
+      'printf',
+      '"%d"',
+      'and',
+      'eq',
       "'c'",
       'x',
       '\n',
@@ -529,6 +546,11 @@ export const FIXED_CASES: readonly string[] = [
   '{{ block "b" "x" }}B{{ . }}{{ end }}',
   '{{ define "b" }}D{{ end }}{{ block "b" . }}B{{ end }}',
   '{{ template "missing" }}',
+  '{{ range $x := 0 }}{{ else }}{{ $x }}{{ end }}|{{ $y := 9 }}{{ range $y = 3 }}{{ $y }}{{ end }}{{ $y }}',
+  // go-config names the file's template "conf"
+  '{{ define "conf" }}inner{{ end }}outer',
+  '{{ define "conf" }}X{{ end }}',
+  '{{ template "conf" }}',
   '{{ define "r" }}{{ if . }}{{ . }}{{ template "r" (slice . 1) }}{{ end }}{{ end }}{{ template "r" "abc" }}'
 ]
 

@@ -148,6 +148,18 @@ describe('variables and control structures', () => {
     expect(await render('{{ range 3 }}{{ . }}{{ end }}')).toBe('012')
   })
 
+  it('gives range variables the ranged value in else, and assigns it with =', async () => {
+    expect(await render('{{ range $x := 0 }}{{ else }}{{ $x }}{{ end }}')).toBe('0')
+    expect(await render('{{ $y := 9 }}{{ range $y = 3 }}{{ $y }}{{ end }}{{ $y }}')).toBe('0122')
+  })
+
+  it('treats a define named conf as the file itself, as go-config names it', async () => {
+    expect(await render('{{ define "conf" }}X{{ end }}')).toBe('X')
+    expect(parseError('{{ define "conf" }}inner{{ end }}outer').message).toBe(
+      'template: multiple definition of template "conf"'
+    )
+  })
+
   it('sets dot with `with`, and falls back to else', async () => {
     expect(await render('{{ with .A }}{{ .B }}{{ else }}no{{ end }}', { A: { B: 'b' } })).toBe('b')
     expect(await render('{{ with .A }}{{ .B }}{{ else }}no{{ end }}', { A: null })).toBe('no')

@@ -2,8 +2,8 @@
 // __tests__/render/template-differential.test.ts. Reads JSON lines {"t": template, "env": {...}, "data": ...}
 // and prints for each a JSON line {"out": output} or {"err": message}. Standard library only.
 //
-// The functions are ecspresso's built-ins as kayac/go-config writes them (env, must_env, json_escape), reading
-// the case's env object instead of the process environment.
+// The template is named and given functions as kayac/go-config's loader does for ecspresso ("conf"; env,
+// must_env, json_escape), the functions reading the case's env object instead of the process environment.
 package main
 
 import (
@@ -58,7 +58,7 @@ func render(req request) (out string, err error) {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	tmpl, err := template.New("t").Funcs(funcs(req.Env)).Parse(req.T)
+	tmpl, err := template.New("conf").Funcs(funcs(req.Env)).Parse(req.T)
 	if err != nil {
 		return "", err
 	}

@@ -250,8 +250,10 @@ export class Executor {
   ): Promise<void> {
     const mark = this.vars.length
     const value = await this.evalCommands(dot, pipe)
-    // `range $v = x` assigns x itself first, as Go's evalPipeline does, so $v is x when nothing iterates.
-    if (pipe.isAssign) for (const name of pipe.decl) this.setVar(name, value, true)
+    // As Go's evalPipeline: the variables first get x itself (`range $v := x`, `range $v = x`), so they are x
+    // in {{else}}; each iteration then sets them.
+    for (const name of pipe.decl) this.setVar(name, value, pipe.isAssign)
+    const declared = this.vars.length
     let items: Iterable<[unknown, unknown]>
     let count: number
     if (Array.isArray(value))
@@ -271,24 +273,25 @@ export class Executor {
 
     for (const [key, element] of items) {
       this.budget.step(pos)
-      if (pipe.decl.length === 1) this.setVar(pipe.decl[0]!, element, pipe.isAssign)
-      if (pipe.decl.length === 2) {
-        this.setVar(pipe.decl[0]!, key, pipe.isAssign)
-        this.setVar(pipe.decl[1]!, element, pipe.isAssign)
+      if (pipe.isAssign) {
+        // with two variables the index comes first; with one, the element
+        this.setVar(pipe.decl[0]!, pipe.decl.length > 1 ? key : element, true)
+        if (pipe.decl.length > 1) this.setVar(pipe.decl[1]!, element, true)
+      } else if (pipe.decl.length > 0) {
+        this.vars[declared - 1]!.value = element
+        if (pipe.decl.length > 1) this.vars[declared - 2]!.value = key
       }
-      const iterationMark = this.vars.length
       try {
         await this.walkList(element, list)
       } catch (signal) {
         if (!(signal instanceof LoopSignal)) throw signal
         if (signal.kind === 'break') break
       } finally {
-        this.vars.length = iterationMark
+        this.vars.length = declared
       }
-      if (!pipe.isAssign) this.vars.length = mark
     }
-    this.vars.length = mark
     if (count === 0 && elseList) await this.walkList(dot, elseList)
+    this.vars.length = mark
   }
 
   private setVar(name: string, value: unknown, isAssign: boolean): void {

@@ -50,7 +50,8 @@ export class Template {
   functionCalls(): FunctionCall[] {
     const calls: { name: string; pos: number }[] = []
     collectNodes(this.nodes, calls)
-    for (const body of this.defines.values()) collectNodes(body, calls)
+    // the file's own tree is among the defines too (as `conf`)
+    for (const body of this.defines.values()) if (body !== this.nodes) collectNodes(body, calls)
     return calls
       .sort((a, b) => a.pos - b.pos)
       .map(({ name, pos }) => ({ name, line: this.index.line(pos), column: this.index.column(pos) }))

@@ -30,9 +30,24 @@ export interface Parsed {
   readonly defines: ReadonlyMap<string, readonly Node[]>
 }
 
+/** go-config names the template it parses `conf`: a define of that name and the file are one template. */
+export const MAIN_TEMPLATE = 'conf'
+
 export function parseNodes(source: string): Parsed {
   const parser = new Parser(lex(source))
-  const nodes = parser.parseRoot()
+  let nodes = parser.parseRoot()
+  // As Go adds the file's own tree last: an empty file gives way to a define of its name, else they clash.
+  const defined = parser.defines.get(MAIN_TEMPLATE)
+  if (defined !== undefined && !isEmptyTree(defined)) {
+    if (!isEmptyTree(nodes))
+      throw new TemplateSyntaxError(
+        `template: multiple definition of template "${MAIN_TEMPLATE}"`,
+        parser.definePos.get(MAIN_TEMPLATE) ?? 0,
+        `the file itself is the template "${MAIN_TEMPLATE}"; give the define another name`
+      )
+    nodes = defined
+  }
+  parser.defines.set(MAIN_TEMPLATE, nodes)
   return { nodes, defines: parser.defines }
 }
 
@@ -47,6 +62,7 @@ class Parser {
   private rangeDepth = 0
   private depth = 0
   readonly defines = new Map<string, Node[]>()
+  readonly definePos = new Map<string, number>()
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -165,8 +181,10 @@ class Parser {
       throw new TemplateSyntaxError(`unexpected EOF: {{define}} has no matching {{end}}`, pos)
     if (body.stop.kind === 'else') throw new TemplateSyntaxError('unexpected {{else}}', body.stop.pos)
     const existing = this.defines.get(name)
-    if (existing === undefined || isEmptyTree(existing)) this.defines.set(name, body.nodes)
-    else if (!isEmptyTree(body.nodes))
+    if (existing === undefined || isEmptyTree(existing)) {
+      this.defines.set(name, body.nodes)
+      this.definePos.set(name, pos)
+    } else if (!isEmptyTree(body.nodes))
       throw new TemplateSyntaxError(`template: multiple definition of template "${name}"`, pos)
   }
 
