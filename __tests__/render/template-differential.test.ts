@@ -278,7 +278,7 @@ const control: fc.Arbitrary<string> = fc.oneof(
     .map(([decl, over, body, withElse, ctl]) => {
       const pre = decl === '$v = ' ? '{{ $v := 0 }}' : ''
       const use = decl.includes('$i') ? '{{ $i }}={{ $v }}' : decl ? '{{ $v }}' : ''
-      return `${pre}{{ range ${decl}${over} }}[${body}${use}${ctl}]${withElse ? '{{ else }}none' : ''}{{ end }}${decl === '$v = ' ? '{{ $v }}' : ''}`
+      return `${pre}{{ range ${decl}${over} }}[${body}${use}${ctl}]${withElse ? `{{ else }}none${use}` : ''}{{ end }}${decl === '$v = ' ? '{{ $v }}' : ''}`
     }),
   fc
     .tuple(fc.constantFrom('"x"', '"y"'), leaf, fc.constantFrom('.', '"arg"', '1.5', 'nil', ''))
@@ -486,6 +486,9 @@ const structure = fc.oneof(
       ([a, b]) =>
         `{{ $x := ${a} }}{{ if true }}{{ $x := ${b} }}{{ $x }}{{ end }}{{ $x }}{{ with $y := ${b} }}{{ $y }}{{ $x = $y }}{{ end }}{{ $x }}`
     ),
+  fc
+    .tuple(fc.constantFrom('if', 'with'), anyLit, leaf)
+    .map(([kw, v, body]) => `{{ ${kw} $v := ${v} }}${body}{{ $v }}{{ else }}{{ $v }}|${body}{{ end }}`),
   fc
     .tuple(leaf, anyLit)
     .map(([body, arg]) => `{{ define "d" }}{{ $ }}|${body}{{ end }}{{ $x := 1 }}{{ template "d" ${arg} }}`),
