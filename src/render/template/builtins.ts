@@ -69,9 +69,7 @@ function equal(a: unknown, b: unknown): boolean {
     return false
   }
   if (ka !== undefined) return compareBasic(ka, a, b) === 0
-  const na = a === null || a === undefined
-  const nb = b === null || b === undefined
-  if (na || nb) return na === nb
+  if (isNil(a) || isNil(b)) return isNil(a) === isNil(b)
   throw new Error(`non-comparable type ${goTypeName(a)}`)
 }
 
@@ -202,7 +200,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   index: (...args) => {
     atLeast('index', args, 1)
     const [item, ...keys] = args
-    if (item === null || item === undefined) throw new Error('index of untyped nil')
+    if (isNil(item)) throw new Error('index of untyped nil')
     return keys.reduce(indexOne, item)
   },
   slice: (...args) => {

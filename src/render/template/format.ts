@@ -9,9 +9,6 @@ export class GoFloat {
   constructor(readonly value: number) {}
 }
 
-const INT64_MIN = -(2n ** 63n)
-const INT64_MAX = 2n ** 63n - 1n
-
 export function isMap(value: unknown): value is Record<string, unknown> | Map<unknown, unknown> {
   return (
     value instanceof Map ||
@@ -58,11 +55,6 @@ export function intOf(value: unknown): bigint {
 /** A float value as a number (callers check kindOf first). */
 export function floatOf(value: unknown): number {
   return value instanceof GoFloat ? value.value : (value as number)
-}
-
-/** An int that fits in int64, as a bigint: the range Go's `int` has. */
-export function fitsInt64(n: bigint): boolean {
-  return n >= INT64_MIN && n <= INT64_MAX
 }
 
 export function goTypeName(value: unknown): string {
