@@ -148,6 +148,18 @@ describe('variables and control structures', () => {
     expect(await render('{{ range 3 }}{{ . }}{{ end }}')).toBe('012')
   })
 
+  it('gives range variables the ranged value in else, and assigns it with =', async () => {
+    expect(await render('{{ range $x := 0 }}{{ else }}{{ $x }}{{ end }}')).toBe('0')
+    expect(await render('{{ $y := 9 }}{{ range $y = 3 }}{{ $y }}{{ end }}{{ $y }}')).toBe('0122')
+  })
+
+  it('treats a define named conf as the file itself, as go-config names it', async () => {
+    expect(await render('{{ define "conf" }}X{{ end }}')).toBe('X')
+    expect(parseError('{{ define "conf" }}inner{{ end }}outer').message).toBe(
+      'template: multiple definition of template "conf"'
+    )
+  })
+
   it('sets dot with `with`, and falls back to else', async () => {
     expect(await render('{{ with .A }}{{ .B }}{{ else }}no{{ end }}', { A: { B: 'b' } })).toBe('b')
     expect(await render('{{ with .A }}{{ .B }}{{ else }}no{{ end }}', { A: null })).toBe('no')
@@ -162,7 +174,7 @@ describe('Go built-in functions', () => {
     )
     expect(await render('{{ gt "b" "a" }} {{ ge 1 2 }} {{ eq .X nil }}', { X: null })).toBe('true false true')
     expect((await renderError('{{ eq "1" 1 }}')).message).toBe(
-      'error calling eq: incompatible types for comparison'
+      'error calling eq: incompatible types for comparison: string and int'
     )
   })
 
@@ -256,7 +268,14 @@ describe('syntax errors point at file, line and column', () => {
     ['{{/* c */ x }}', 'comment ends before closing delimiter', 1, 8],
     ['{{ break }}', '{{break}} outside {{range}}', 1, 1],
     ['{{ if true }}{{ else }}{{ else }}{{ end }}', 'expected {{end}}; found {{else}}', 1, 24],
-    ['{{ template "x" }}', '{{template}} is not supported by this renderer', 1, 4]
+    ['{{ template x }}', 'unexpected "x" in template clause', 1, 13],
+    ['{{ if 1 }}{{ define "a" }}{{ end }}{{ end }}', '{{define}} is only allowed at the top level', 1, 11],
+    [
+      '{{ define "a" }}x{{ end }}\n{{ define "a" }}y{{ end }}',
+      'template: multiple definition of template "a"',
+      2,
+      1
+    ]
   ]
   it.each(cases)('%j → %s', (source, message, line, column) => {
     const error = parseError(source)
@@ -316,8 +335,8 @@ describe('execution errors', () => {
     expect(error.where?.column).toBe(16)
   })
 
-  it('reports field access on nil data and on non-maps', async () => {
-    expect((await renderError('{{ .Foo }}')).message).toBe('nil data; no entry for key "Foo"')
+  it('reports field access on non-maps; nil data has no value, as in Go', async () => {
+    expect(await render('{{ .Foo }}|{{ .Foo.Bar }}')).toBe('<no value>|<no value>')
     expect((await renderError('{{ .A.B }}', {}, { A: 'str' })).message).toBe(
       "can't evaluate field B in type string"
     )
@@ -408,6 +427,18 @@ describe('bounds: every rendering ends, with an error at the action that ran awa
     expect(error.message).toBe('template rendering took longer than 5 s')
   })
 
+  it('stops one printf whose widths add up past any bound, before it returns', async () => {
+    const format = '%1000000d'.repeat(3000)
+    const error = await failure(render(`{{ printf "${format}" ${'1 '.repeat(3000)}}}`))
+    expect(error.message).toBe('error calling printf: printf output is larger than 64 Mi characters')
+  })
+
+  it('stops a template that calls itself without end, at the call', async () => {
+    const error = await failure(render('{{ define "r" }}{{ template "r" . }}{{ end }}\n{{ template "r" 1 }}'))
+    expect(error.message).toBe('exceeded maximum template depth (1000)')
+    expect(error.where).toEqual({ file: 'td.json', line: 1, column: 17 })
+  })
+
   it('lets ordinary templates through', async () => {
     await expect(render('{{ range 1000 }}{{ . }}{{ end }}')).resolves.toMatchObject({ lineMap: [1] })
   })
@@ -421,5 +452,82 @@ describe('printf widths and precisions beyond 10^6, as Go', () => {
     expect(await out('{{ printf "%*d" 400000000 5 }}')).toBe('%!(BADWIDTH)5')
     expect(await out('{{ printf "%.*d" 400000000 5 }}')).toBe('%!(BADPREC)5')
     expect((await out('{{ printf "%1000000d|" 5 }}')).length).toBe(1_000_001)
+  })
+})
+
+describe("as Go renders them (issue 13; expected outputs are Go 1.26 text/template's)", () => {
+  const cases: [string, string, string][] = [
+    [
+      'printf rounds the exact binary value half to even',
+      '{{ printf "%.0f %.0f %.0f %.2f %.2f" 0.5 1.5 2.5 1.125 2.675 }}',
+      '0 2 2 1.12 2.67'
+    ],
+    [
+      '% x puts spaces between bytes',
+      '{{ printf "% x|% X|%#x|% #x" "hi" "hi" "hi" "hi" }}',
+      '68 69|68 69|0x6869|0x68 0x69'
+    ],
+    ['%+q quotes to ASCII', '{{ printf "%+q|%q|%#q" "日本" "日本" "a`b" }}', '"\\u65e5\\u672c"|"日本"|"a`b"'],
+    ['%#v prints Go syntax', '{{ printf "%#v|%#v|%#v|%#v" "s" 1 1.5 true }}', '"s"|1|1.5|true'],
+    [
+      '%x of a float is hexadecimal',
+      '{{ printf "%x|%X|%x|%.2x" 1.5 1.5 -0.1 1.0 }}',
+      '0x1.8p+00|0X1.8P+00|-0x1.999999999999ap-04|0x1.00p+00'
+    ],
+    ['%+v of an int has no sign', '{{ printf "%+v|%+d|%v" 5 5 -5 }}', '5|+5|-5'],
+    ['argument indexes', '{{ printf "%[2]s-%[1]s|%[3]s" "a" "b" }}', 'b-a|%!s(BADINDEX)'],
+    ['%c of an invalid code point is U+FFFD', '{{ printf "%c|%c|%c|%q" 65 1114112 -1 55296 }}', "A|�|�|'�'"],
+    [
+      'bad verbs, missing and extra arguments',
+      '{{ printf "%z|%d|%s %d" 1 "x" 2 }}|{{ printf "%d" 1 2 nil }}',
+      '%!z(int=1)|%!d(string=x)|%!s(int=2) %!d(MISSING)|1%!(EXTRA int=2, <nil>)'
+    ],
+    [
+      '%v of floats: shortest digits, exponent from 1e+06 and below 1e-4',
+      '{{ 1e6 }} {{ 12345678.0 }} {{ 1.0 }} {{ 100000.0 }} {{ 1e20 }} {{ 0.0001 }} {{ 0.00001 }}',
+      '1e+06 1.2345678e+07 1 100000 1e+20 0.0001 1e-05'
+    ],
+    [
+      'int64 bounds',
+      '{{ 9223372036854775807 }} {{ -9223372036854775808 }}',
+      '9223372036854775807 -9223372036854775808'
+    ],
+    ['nil data has no value', '{{ .Foo }} {{ .Foo.Bar }}', '<no value> <no value>'],
+    [
+      'js escapes unprintable runes',
+      '{{ js "\\u2028\\u2029\\u00a0\\u200b\\ufeff<=>" }}',
+      '\\u2028\\u2029\\u00A0\\u200B\\uFEFF\\u003C\\u003D\\u003E'
+    ],
+    [
+      'html, js and urlquery of nil',
+      '{{ html nil }}|{{ js nil }}|{{ urlquery nil }}',
+      '&lt;no value&gt;|\\u003Cno value\\u003E|%3Cno+value%3E'
+    ],
+    [
+      'define and template',
+      '{{ define "a" }}A{{ . }}{{ end }}{{ template "a" 1 }}{{ template "a" }}',
+      'A1A<no value>'
+    ],
+    ['block', '{{ block "b" "x" }}B{{ . }}{{ end }}', 'Bx'],
+    [
+      'a recursive template',
+      '{{ define "r" }}{{ if . }}{{ . }}{{ template "r" (slice . 1) }}{{ end }}{{ end }}{{ template "r" "abc" }}',
+      'abcbcc'
+    ],
+    ['range over an int with one variable', '{{ range $v := 3 }}{{ $v }}{{ end }}', '012']
+  ]
+  it.each(cases)('%s', async (_name, source, expected) => {
+    expect(await render(source)).toBe(expected)
+  })
+
+  const errors: [string, string][] = [
+    ['{{ eq 1 1.0 }}', 'int and float64 are different types'],
+    ['{{ lt 1 1.5 }}', 'int and float64 are different types'],
+    ['{{ 9223372036854775808 }}', 'overflows int'],
+    ['{{ range $i, $v := 2 }}{{ end }}', 'an int ranges with one variable'],
+    ['{{ template "missing" }}', 'no such template']
+  ]
+  it.each(errors)('%s is an error: %s', async source => {
+    await renderError(source)
   })
 })

@@ -1,6 +1,16 @@
+import type { GoFloat } from './format.js'
+
 /** Syntax tree of a parsed template. `pos` is the source offset of the node's first character. */
 
-export type Node = TextNode | ActionNode | BranchNode | RangeNode | LoopControlNode
+export type Node = TextNode | ActionNode | BranchNode | RangeNode | LoopControlNode | TemplateNode
+
+/** `{{template "name" pipeline}}`; `block` is a define plus one of these. */
+export interface TemplateNode {
+  readonly type: 'template'
+  readonly pos: number
+  readonly name: string
+  readonly pipe: Pipeline | undefined
+}
 
 export interface TextNode {
   readonly type: 'text'
@@ -60,7 +70,13 @@ export type Operand =
       readonly fields: readonly string[]
     }
   | { readonly type: 'string'; readonly pos: number; readonly value: string }
-  | { readonly type: 'number'; readonly pos: number; readonly value: number; readonly text: string }
+  | {
+      readonly type: 'number'
+      readonly pos: number
+      /** An int (number, or bigint beyond 2^53), a float64 (GoFloat), or undefined: overflows int. */
+      readonly value: number | bigint | GoFloat | undefined
+      readonly text: string
+    }
   | { readonly type: 'bool'; readonly pos: number; readonly value: boolean }
   | { readonly type: 'nil'; readonly pos: number }
   | {

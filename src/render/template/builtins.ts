@@ -1,5 +1,17 @@
 /** Go text/template's predefined functions (`and` and `or` are evaluated lazily by the executor). */
-import { goTypeName, isInt, isMap, isTrue, sprint, sprintf, sprintln } from './format.js'
+import {
+  decodeUtf8,
+  floatOf,
+  goTypeName,
+  intOf,
+  isMap,
+  isPrint,
+  isTrue,
+  kindOf,
+  sprint,
+  sprintf,
+  sprintln
+} from './format.js'
 
 /** A problem in how a builtin was called, reported without the `error calling` prefix (as Go does). */
 export class CallShapeError extends Error {}
@@ -11,33 +23,65 @@ function arity(name: string, args: readonly unknown[], want: number): void {
     throw new CallShapeError(`wrong number of args for ${name}: want ${want} got ${args.length}`)
 }
 
-type Kind = 'bool' | 'number' | 'string' | 'nil' | 'other'
-
-function kind(value: unknown): Kind {
-  if (value === null || value === undefined) return 'nil'
-  if (typeof value === 'boolean') return 'bool'
-  if (typeof value === 'number' || typeof value === 'bigint') return 'number'
-  if (typeof value === 'string') return 'string'
-  return 'other'
+/** Go checks a variadic function's fixed parameters before calling it. */
+function atLeast(name: string, args: readonly unknown[], want: number): void {
+  if (args.length < want)
+    throw new CallShapeError(`wrong number of args for ${name}: want at least ${want} got ${args.length}`)
 }
 
+type Basic = 'bool' | 'int' | 'float' | 'string'
+
+/** Go's basicKind: the kinds eq and lt compare; others are errors (or, for eq, compared as nil or not). */
+function basic(value: unknown): Basic | undefined {
+  const kind = kindOf(value)
+  return kind === 'bool' || kind === 'int' || kind === 'float' || kind === 'string' ? kind : undefined
+}
+
+function compareBasic(kind: Basic, a: unknown, b: unknown): number {
+  switch (kind) {
+    case 'int': {
+      const [x, y] = [intOf(a), intOf(b)]
+      return x < y ? -1 : x > y ? 1 : 0
+    }
+    case 'float': {
+      const [x, y] = [floatOf(a), floatOf(b)]
+      return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN
+    }
+    default: {
+      const [x, y] = [a as string | boolean, b as string | boolean]
+      return x < y ? -1 : x > y ? 1 : 0
+    }
+  }
+}
+
+function incompatible(a: unknown, b: unknown): Error {
+  return new Error(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`)
+}
+
+const isNil = (value: unknown): boolean => value === null || value === undefined
+
 function equal(a: unknown, b: unknown): boolean {
-  const ka = kind(a)
-  const kb = kind(b)
-  if (ka === 'nil' || kb === 'nil') return ka === kb
-  if (ka !== kb) throw new Error('incompatible types for comparison')
-  if (ka === 'other') throw new Error(`non-comparable type ${goTypeName(a)}`)
-  // a bigint and a number of the same value are equal, as ints are in Go
-  return a == b
+  const ka = basic(a)
+  const kb = basic(b)
+  if (ka !== kb) {
+    // Go compares with nil (no value) as unequal rather than failing.
+    if (!isNil(a) && !isNil(b)) throw incompatible(a, b)
+    return false
+  }
+  if (ka !== undefined) return compareBasic(ka, a, b) === 0
+  if (isNil(a) || isNil(b)) return isNil(a) === isNil(b)
+  throw new Error(`non-comparable type ${goTypeName(a)}`)
 }
 
 function less(name: string, args: readonly unknown[]): boolean {
   arity(name, args, 2)
   const [a, b] = args
-  const ka = kind(a)
-  if (ka !== 'number' && ka !== 'string') throw new Error('invalid type for comparison')
-  if (ka !== kind(b)) throw new Error('incompatible types for comparison')
-  return (a as number | string) < (b as number | string)
+  const ka = basic(a)
+  const kb = basic(b)
+  if (ka === undefined || kb === undefined) throw new Error('invalid type for comparison')
+  if (ka !== kb) throw incompatible(a, b)
+  if (ka === 'bool') throw new Error('invalid type for comparison')
+  return compareBasic(ka, a, b) < 0
 }
 
 function utf8Length(text: string): number {
@@ -45,9 +89,8 @@ function utf8Length(text: string): number {
 }
 
 function toIndex(value: unknown, what: string): number {
-  if (typeof value === 'bigint') return Number(value)
-  if (!isInt(value)) throw new Error(`cannot index ${what} with type ${goTypeName(value)}`)
-  return value
+  if (kindOf(value) !== 'int') throw new Error(`cannot index ${what} with type ${goTypeName(value)}`)
+  return Number(intOf(value))
 }
 
 function indexOne(item: unknown, key: unknown): unknown {
@@ -81,12 +124,14 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   const length = typeof item === 'string' ? utf8Length(item) : item.length
   const [start = 0, end = length] = indexes.map(i => toIndex(i, 'slice'))
   if (start < 0 || end < start || end > length) throw new Error(`invalid slice index: ${start} > ${end}`)
-  if (typeof item === 'string') return Buffer.from(item, 'utf8').subarray(start, end).toString('utf8')
+  if (typeof item === 'string') return decodeUtf8(Buffer.from(item, 'utf8').subarray(start, end))
   return item.slice(start, end)
 }
 
+/** Go's evalArgs for html, js and urlquery: "no value" for nil, else fmt.Sprint. */
 function textOf(args: readonly unknown[]): string {
-  return args.length === 1 && typeof args[0] === 'string' ? args[0] : sprint(args)
+  if (args.length === 1 && typeof args[0] === 'string') return args[0]
+  return sprint(args.map(arg => (arg === null || arg === undefined ? '<no value>' : arg)))
 }
 
 function htmlEscape(args: readonly unknown[]): string {
@@ -101,6 +146,8 @@ function htmlEscape(args: readonly unknown[]): string {
   return textOf(args).replace(/[<>&'"\0]/g, c => map[c]!)
 }
 
+/** Go's JSEscape: quotes and backslash escaped, <>&= and controls as \\u00XX, unprintable runes (U+2028,
+ * NBSP, zero-width characters) as \\uXXXX. */
 function jsEscape(args: readonly unknown[]): string {
   let out = ''
   for (const ch of textOf(args)) {
@@ -108,6 +155,9 @@ function jsEscape(args: readonly unknown[]): string {
     if (ch === '\\' || ch === "'" || ch === '"') out += '\\' + ch
     else if (ch === '<' || ch === '>' || ch === '&' || ch === '=' || code < 0x20) {
       out += '\\u' + code.toString(16).toUpperCase().padStart(4, '0')
+    } else if (code >= 0x80 && !isPrint(ch)) {
+      const rune = code >= 0xd800 && code < 0xe000 ? 0xfffd : code
+      out += '\\u' + rune.toString(16).toUpperCase().padStart(4, '0')
     } else out += ch
   }
   return out
@@ -124,7 +174,9 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     arity('not', args, 1)
     return !isTrue(args[0])
   },
-  eq: (first, ...rest) => {
+  eq: (...args) => {
+    atLeast('eq', args, 1)
+    const [first, ...rest] = args
     if (rest.length === 0) throw new Error('missing argument for comparison')
     return rest.some(other => equal(first, other))
   },
@@ -145,8 +197,16 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     if (isMap(item)) return Object.keys(item).length
     throw new Error(`len of type ${goTypeName(item)}`)
   },
-  index: (item, ...keys) => keys.reduce(indexOne, item),
-  slice,
+  index: (...args) => {
+    atLeast('index', args, 1)
+    const [item, ...keys] = args
+    if (isNil(item)) throw new Error('index of untyped nil')
+    return keys.reduce(indexOne, item)
+  },
+  slice: (...args) => {
+    atLeast('slice', args, 1)
+    return slice(args[0], ...args.slice(1))
+  },
   print: (...args) => sprint(args),
   println: (...args) => sprintln(args),
   printf: (format, ...args) => {

@@ -1,7 +1,7 @@
 /** Executes a parsed template: walks the tree, evaluates pipelines, awaits function calls, records lines. */
 import type { Command, Node, Operand, Pipeline } from './ast.js'
 import { BUILTINS, CallShapeError } from './builtins.js'
-import { formatValue, goTypeName, isMap, isTrue, mapEntries } from './format.js'
+import { formatValue, goTypeName, intOf, isMap, isTrue, kindOf, mapEntries } from './format.js'
 import type { LineIndex } from './positions.js'
 
 export type TemplateFunction = (...args: unknown[]) => unknown
@@ -162,12 +162,14 @@ export class Executor {
   private readonly vars: Variable[]
   private readonly out: Output
   private readonly budget: Budget
+  private templateDepth = 0
 
   constructor(
     private readonly index: LineIndex,
     private readonly functions: FunctionMap,
     data: unknown,
-    limits: RenderLimits = DEFAULT_LIMITS
+    limits: RenderLimits = DEFAULT_LIMITS,
+    private readonly defines: ReadonlyMap<string, readonly Node[]> = new Map()
   ) {
     this.vars = [{ name: '$', value: data }]
     this.budget = new Budget(index, limits)
@@ -208,6 +210,34 @@ export class Executor {
       case 'break':
       case 'continue':
         throw new LoopSignal(node.type)
+      case 'template':
+        return this.walkTemplate(dot, node.name, node.pipe, node.pos)
+    }
+  }
+
+  /** `{{template "name" pipeline}}`: the named template with dot set to the value, and only `$` in scope. */
+  private async walkTemplate(
+    dot: unknown,
+    name: string,
+    pipe: Pipeline | undefined,
+    pos: number
+  ): Promise<void> {
+    const body = this.defines.get(name)
+    if (!body) throw this.index.error(`no such template "${name}"`, pos)
+    const value = pipe ? await this.evalPipeline(dot, pipe) : undefined
+    // Go stops at 100000 nested templates; a JS stack ends sooner, so we stop at MAX_TEMPLATE_DEPTH.
+    if (this.templateDepth >= MAX_TEMPLATE_DEPTH)
+      throw this.index.error(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`, pos, {
+        hint: 'a template that calls itself needs a condition that ends the recursion'
+      })
+    const saved = this.vars.splice(0)
+    this.vars.push({ name: '$', value })
+    this.templateDepth++
+    try {
+      await this.walkList(value, body)
+    } finally {
+      this.templateDepth--
+      this.vars.splice(0, this.vars.length, ...saved)
     }
   }
 
@@ -220,13 +250,21 @@ export class Executor {
   ): Promise<void> {
     const mark = this.vars.length
     const value = await this.evalCommands(dot, pipe)
+    // As Go's evalPipeline: the variables first get x itself (`range $v := x`, `range $v = x`), so they are x
+    // in {{else}}; each iteration then sets them.
+    for (const name of pipe.decl) this.setVar(name, value, pipe.isAssign)
+    const declared = this.vars.length
     let items: Iterable<[unknown, unknown]>
     let count: number
     if (Array.isArray(value))
       [items, count] = [value.map((v, i) => [i, v] as [unknown, unknown]), value.length]
-    else if (typeof value === 'number' && Number.isInteger(value)) {
+    else if (kindOf(value) === 'int') {
+      // Go 1.22+ ranges over an int with one variable only.
+      if (pipe.decl.length > 1)
+        throw this.index.error(`can't use ${formatValue(value)} to iterate over more than one variable`, pos)
       // Counted lazily: `range 100000000` must hit the step limit, not build a list of 10^8 pairs first.
-      ;[items, count] = [upTo(value), Math.max(0, value)]
+      const n = intOf(value)
+      ;[items, count] = [upTo(n), n > 0n ? 1 : 0]
     } else if (value === null || value === undefined) [items, count] = [[], 0]
     else if (isMap(value)) {
       const entries = mapEntries(value)
@@ -235,24 +273,25 @@ export class Executor {
 
     for (const [key, element] of items) {
       this.budget.step(pos)
-      if (pipe.decl.length === 1) this.setVar(pipe.decl[0]!, element, pipe.isAssign)
-      if (pipe.decl.length === 2) {
-        this.setVar(pipe.decl[0]!, key, pipe.isAssign)
-        this.setVar(pipe.decl[1]!, element, pipe.isAssign)
+      if (pipe.isAssign) {
+        // with two variables the index comes first; with one, the element
+        this.setVar(pipe.decl[0]!, pipe.decl.length > 1 ? key : element, true)
+        if (pipe.decl.length > 1) this.setVar(pipe.decl[1]!, element, true)
+      } else if (pipe.decl.length > 0) {
+        this.vars[declared - 1]!.value = element
+        if (pipe.decl.length > 1) this.vars[declared - 2]!.value = key
       }
-      const iterationMark = this.vars.length
       try {
         await this.walkList(element, list)
       } catch (signal) {
         if (!(signal instanceof LoopSignal)) throw signal
         if (signal.kind === 'break') break
       } finally {
-        this.vars.length = iterationMark
+        this.vars.length = declared
       }
-      if (!pipe.isAssign) this.vars.length = mark
     }
-    this.vars.length = mark
     if (count === 0 && elseList) await this.walkList(dot, elseList)
+    this.vars.length = mark
   }
 
   private setVar(name: string, value: unknown, isAssign: boolean): void {
@@ -292,20 +331,12 @@ export class Executor {
       case 'identifier':
         return this.callFunction(dot, first.name, first.pos, rest, final)
       case 'field':
-        return this.evalFields(dot, dot, first.names, first.pos, rest, final, true)
+        return this.evalFields(dot, dot, first.names, first.pos, rest, final)
       case 'variable':
-        return this.evalFields(
-          dot,
-          this.getVar(first.name, first.pos),
-          first.fields,
-          first.pos,
-          rest,
-          final,
-          false
-        )
+        return this.evalFields(dot, this.getVar(first.name, first.pos), first.fields, first.pos, rest, final)
       case 'pipeline': {
         const value = await this.evalPipeline(dot, first.pipe)
-        return this.evalFields(dot, value, first.fields, first.pos, rest, final, false)
+        return this.evalFields(dot, value, first.fields, first.pos, rest, final)
       }
       case 'nil':
         throw this.index.error('nil is not a command', first.pos)
@@ -323,26 +354,20 @@ export class Executor {
         return dot
       case 'nil':
         return null
-      case 'string':
       case 'number':
+        if (arg.value === undefined) throw this.index.error(`${arg.text} overflows int`, arg.pos)
+        return arg.value
+      case 'string':
       case 'bool':
         return arg.value
       case 'identifier':
         return this.callFunction(dot, arg.name, arg.pos, [], NO_FINAL)
       case 'field':
-        return this.evalFields(dot, dot, arg.names, arg.pos, [], NO_FINAL, true)
+        return this.evalFields(dot, dot, arg.names, arg.pos, [], NO_FINAL)
       case 'variable':
-        return this.evalFields(dot, this.getVar(arg.name, arg.pos), arg.fields, arg.pos, [], NO_FINAL, false)
+        return this.evalFields(dot, this.getVar(arg.name, arg.pos), arg.fields, arg.pos, [], NO_FINAL)
       case 'pipeline':
-        return this.evalFields(
-          dot,
-          await this.evalPipeline(dot, arg.pipe),
-          arg.fields,
-          arg.pos,
-          [],
-          NO_FINAL,
-          false
-        )
+        return this.evalFields(dot, await this.evalPipeline(dot, arg.pipe), arg.fields, arg.pos, [], NO_FINAL)
     }
   }
 
@@ -352,21 +377,16 @@ export class Executor {
     names: readonly string[],
     pos: number,
     args: readonly Operand[],
-    final: Final,
-    fromDot: boolean
+    final: Final
   ): Promise<unknown> {
     let value = receiver
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!
       const last = i === names.length - 1
-      if (value === null || value === undefined) {
-        throw this.index.error(
-          fromDot && i === 0
-            ? `nil data; no entry for key "${name}"`
-            : `nil pointer evaluating interface {}.${name}`,
-          pos
-        )
-      }
+      // No value (nil data, a missing key) gives no value, as Go's default missingkey option does; a nil
+      // value (JSON null) has no fields.
+      if (value === undefined) return undefined
+      if (value === null) throw this.index.error(`nil pointer evaluating interface {}.${name}`, pos)
       let field: unknown
       if (value instanceof Map) field = value.get(name)
       else if (isMap(value)) field = (value as Record<string, unknown>)[name]
@@ -439,8 +459,10 @@ export class Executor {
   }
 }
 
-function* upTo(n: number): Generator<[number, number]> {
-  for (let i = 0; i < n; i++) yield [i, i]
+const MAX_TEMPLATE_DEPTH = 1000
+
+function* upTo(n: bigint): Generator<[unknown, unknown]> {
+  for (let i = 0; i < n; i++) yield [undefined, i]
 }
 
 /** How an action prints its value: Go's `<no value>` for nil, else fmt's `%v`. */

@@ -1,6 +1,7 @@
 /**
- * Go text/template, the subset ecspresso users write: text, trim markers, comments, pipelines, literals,
- * fields, variables, if/else if/else, range, with, and Go's predefined functions. Functions may be async.
+ * Go text/template as ecspresso runs it: text, trim markers, comments, pipelines, literals typed as Go types
+ * them, fields, variables, if/else if/else, range, with, define/template/block, and Go's predefined functions
+ * (printf by Go's fmt rules). Functions may be async. A differential test holds it to Go's own.
  *
  * parseTemplate() checks the whole file before anything runs; renderTemplate() also checks that every
  * function it calls exists before calling the first one.
@@ -41,13 +42,16 @@ export class Template {
     readonly file: string,
     readonly source: string,
     private readonly nodes: readonly Node[],
-    private readonly index: LineIndex
+    private readonly index: LineIndex,
+    private readonly defines: ReadonlyMap<string, readonly Node[]> = new Map()
   ) {}
 
   /** Every function call in the template, in source order (built-ins included). */
   functionCalls(): FunctionCall[] {
     const calls: { name: string; pos: number }[] = []
     collectNodes(this.nodes, calls)
+    // the file's own tree is among the defines too (as `conf`)
+    for (const body of this.defines.values()) if (body !== this.nodes) collectNodes(body, calls)
     return calls
       .sort((a, b) => a.pos - b.pos)
       .map(({ name, pos }) => ({ name, line: this.index.line(pos), column: this.index.column(pos) }))
@@ -77,7 +81,7 @@ export class Template {
     limits?: RenderLimits | undefined
   }): Promise<Rendered> {
     this.checkFunctions(options.functions)
-    return new Executor(this.index, options.functions, options.data, options.limits).run(
+    return new Executor(this.index, options.functions, options.data, options.limits, this.defines).run(
       this.nodes,
       options.data
     )
@@ -88,7 +92,8 @@ export class Template {
 export function parseTemplate(source: string, file: string): Template {
   const index = new LineIndex(source, file)
   try {
-    return new Template(file, source, parseNodes(source), index)
+    const { nodes, defines } = parseNodes(source)
+    return new Template(file, source, nodes, index, defines)
   } catch (error) {
     if (error instanceof TemplateSyntaxError) {
       throw index.error(error.message, error.pos, { hint: error.hint ?? hintFor(error.message) })
@@ -120,6 +125,9 @@ function collectNodes(nodes: readonly Node[], calls: { name: string; pos: number
     switch (node.type) {
       case 'action':
         collectPipeline(node.pipe, calls)
+        break
+      case 'template':
+        if (node.pipe) collectPipeline(node.pipe, calls)
         break
       case 'if':
       case 'with':

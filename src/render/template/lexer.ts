@@ -2,6 +2,7 @@
  * Lexer for the Go text/template subset: splits a template into text and the tokens inside `{{ … }}`.
  * Trim markers (`{{- ` and ` -}}`) are applied here, so the parser sees already-trimmed text.
  */
+import { decodeUtf8 } from './format.js'
 import { TemplateSyntaxError } from './positions.js'
 
 export type TokenKind =
@@ -313,7 +314,7 @@ function lexQuoted(source: string, start: number): [string, number] {
     if (e === undefined || e === '\n') throw new TemplateSyntaxError('unterminated quoted string', start)
     throw new TemplateSyntaxError(`invalid escape sequence \\${e} in quoted string`, i)
   }
-  return [new TextDecoder().decode(new Uint8Array(bytes)), i + 1]
+  return [decodeUtf8(new Uint8Array(bytes)), i + 1]
 }
 
 function lexChar(source: string, start: number): [string, number] {

@@ -1,6 +1,7 @@
 /** Parser for the Go text/template subset. Builds the tree and checks variables before anything runs. */
 import type { Command, Node, Operand, Pipeline } from './ast.js'
 import { lex, type Token, type TokenKind } from './lexer.js'
+import { GoFloat } from './format.js'
 import { TemplateSyntaxError } from './positions.js'
 
 type Stop = { readonly kind: 'end' | 'else' | 'eof'; readonly pos: number }
@@ -23,14 +24,45 @@ function describe(token: Token): string {
   return DESCRIBE[token.kind] ?? `"${token.value}"`
 }
 
-export function parseNodes(source: string): Node[] {
-  return new Parser(lex(source)).parseRoot()
+export interface Parsed {
+  readonly nodes: Node[]
+  /** Templates named by `define` and `block`. */
+  readonly defines: ReadonlyMap<string, readonly Node[]>
+}
+
+/** go-config names the template it parses `conf`: a define of that name and the file are one template. */
+export const MAIN_TEMPLATE = 'conf'
+
+export function parseNodes(source: string): Parsed {
+  const parser = new Parser(lex(source))
+  let nodes = parser.parseRoot()
+  // As Go adds the file's own tree last: an empty file gives way to a define of its name, else they clash.
+  const defined = parser.defines.get(MAIN_TEMPLATE)
+  if (defined !== undefined && !isEmptyTree(defined)) {
+    if (!isEmptyTree(nodes))
+      throw new TemplateSyntaxError(
+        `template: multiple definition of template "${MAIN_TEMPLATE}"`,
+        parser.definePos.get(MAIN_TEMPLATE) ?? 0,
+        `the file itself is the template "${MAIN_TEMPLATE}"; give the define another name`
+      )
+    nodes = defined
+  }
+  parser.defines.set(MAIN_TEMPLATE, nodes)
+  return { nodes, defines: parser.defines }
+}
+
+/** Go's parse.IsEmptyTree: only white space (and comments); such a definition may be replaced. */
+function isEmptyTree(nodes: readonly Node[]): boolean {
+  return nodes.every(node => node.type === 'text' && node.text.trim() === '')
 }
 
 class Parser {
   private index = 0
   private readonly vars: string[] = ['$']
   private rangeDepth = 0
+  private depth = 0
+  readonly defines = new Map<string, Node[]>()
+  readonly definePos = new Map<string, number>()
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -96,17 +128,73 @@ class Parser {
           this.expectClose(first.value)
           nodes.push({ type: first.value, pos: token.pos })
           continue
+        case 'define':
+          if (this.depth > 0)
+            throw new TemplateSyntaxError('{{define}} is only allowed at the top level', token.pos)
+          this.parseDefine(this.templateName('define'), token.pos)
+          continue
+        case 'template': {
+          const name = this.templateName('template')
+          const next = this.skipSpace()
+          const pipe =
+            next.kind === 'rightDelim'
+              ? (this.next(), undefined)
+              : this.parsePipeline('template', 'rightDelim')
+          nodes.push({ type: 'template', pos: token.pos, name, pipe })
+          continue
+        }
+        case 'block': {
+          const name = this.templateName('block')
+          const pipe = this.parsePipeline('block', 'rightDelim')
+          this.parseDefine(name, token.pos, true)
+          nodes.push({ type: 'template', pos: token.pos, name, pipe })
+          continue
+        }
         default:
-          throw new TemplateSyntaxError(`{{${first.value}}} is not supported by this renderer`, first.pos)
+          throw new TemplateSyntaxError(`unexpected {{${first.value}}}`, first.pos)
       }
     }
+  }
+
+  /** The name after define, template or block: a string constant. */
+  private templateName(context: string): string {
+    const token = this.skipSpace()
+    if (token.kind !== 'string')
+      throw new TemplateSyntaxError(`unexpected ${describe(token)} in ${context} clause`, token.pos)
+    this.next()
+    return token.value
+  }
+
+  /** The body of a define or block, up to its {{end}}, parsed in a scope of its own (only `$`). */
+  private parseDefine(name: string, pos: number, pipelineDone = false): void {
+    if (!pipelineDone) this.expectClose('define clause')
+    const vars = this.vars.splice(0)
+    this.vars.push('$')
+    const rangeDepth = this.rangeDepth
+    this.rangeDepth = 0
+    this.depth++
+    const body = this.parseList()
+    this.depth--
+    this.rangeDepth = rangeDepth
+    this.vars.splice(0, this.vars.length, ...vars)
+    if (body.stop.kind === 'eof')
+      throw new TemplateSyntaxError(`unexpected EOF: {{define}} has no matching {{end}}`, pos)
+    if (body.stop.kind === 'else') throw new TemplateSyntaxError('unexpected {{else}}', body.stop.pos)
+    const existing = this.defines.get(name)
+    if (existing === undefined || isEmptyTree(existing)) {
+      this.defines.set(name, body.nodes)
+      this.definePos.set(name, pos)
+    } else if (!isEmptyTree(body.nodes))
+      throw new TemplateSyntaxError(`template: multiple definition of template "${name}"`, pos)
   }
 
   private parseControl(type: 'if' | 'with' | 'range', pos: number): Node {
     const mark = this.vars.length
     const pipe = this.parsePipeline(type, 'rightDelim')
     if (type === 'range') this.rangeDepth++
+    this.depth++
     const body = this.parseList()
+    this.depth--
     if (type === 'range') this.rangeDepth--
     let elseList: Node[] | undefined
     if (body.stop.kind === 'eof') {
@@ -120,7 +208,9 @@ class Parser {
         elseList = [this.parseControl(type, body.stop.pos)]
       } else {
         this.expectClose('else')
+        this.depth++
         const rest = this.parseList()
+        this.depth--
         if (rest.stop.kind === 'eof') {
           throw new TemplateSyntaxError(`unexpected EOF: {{${type}}} has no matching {{end}}`, pos)
         }
@@ -242,7 +332,7 @@ class Parser {
         break
       case 'char':
         this.next()
-        operand = { type: 'number', pos, value: token.value.codePointAt(0)!, text: token.value }
+        operand = { type: 'number', pos, value: token.value.codePointAt(0)!, text: `'${token.value}'` }
         break
       case 'number':
         this.next()
@@ -275,19 +365,52 @@ class Parser {
   }
 }
 
-function parseNumber(text: string, pos: number): number {
-  const clean = text.replace(/_/g, '')
-  if (clean.endsWith('i')) throw new TemplateSyntaxError(`complex numbers are not supported: "${text}"`, pos)
-  const negative = clean.startsWith('-')
-  const body = clean.replace(/^[+-]/, '')
-  let value: number
-  const prefix = body.slice(0, 2).toLowerCase()
-  if (prefix === '0x' && !/[.pP]/.test(body)) value = parseInt(body.slice(2), 16)
-  else if (prefix === '0o') value = parseInt(body.slice(2), 8)
-  else if (prefix === '0b') value = parseInt(body.slice(2), 2)
-  else if (/^0[0-7]+$/.test(body)) value = parseInt(body, 8)
-  else value = Number(body)
-  if (!Number.isFinite(value) || body === '')
-    throw new TemplateSyntaxError(`bad number syntax: "${text}"`, pos)
-  return negative ? -value : value
+const INT64_MAX = 2n ** 63n - 1n
+
+/**
+ * A number constant typed as Go's template executor types it (idealConstant): a float64 when written with
+ * `.`, `e` or `p` (not in a hex int), else an int; an int beyond int64 is kept as "overflows int", an error
+ * when executed, as in Go. Beyond uint64, Go refuses it when parsing.
+ */
+function parseNumber(text: string, pos: number): number | bigint | GoFloat | undefined {
+  const bad = () => new TemplateSyntaxError(`bad number syntax: "${text}"`, pos)
+  if (text.endsWith('i')) throw new TemplateSyntaxError(`complex numbers are not supported: "${text}"`, pos)
+  const negative = text.startsWith('-')
+  const body = text.replace(/^[+-]/, '')
+  if (/^0[xX]/.test(body) ? /[pP]/.test(body) : /[.eEpP]/.test(body))
+    return new GoFloat(parseFloatLiteral(body, bad) * (negative ? -1 : 1))
+  if (/(^_|_$|__|[xXoObB]_?$)/.test(body) || /_/.test(body.slice(0, 1))) throw bad()
+  const clean = body.replace(/_/g, '')
+  let digits = clean
+  let prefix = ''
+  if (/^0[xXoObB]/.test(clean)) {
+    prefix = clean.slice(0, 2).toLowerCase()
+    digits = clean.slice(2)
+  } else if (/^0\d/.test(clean)) {
+    prefix = '0o'
+    digits = clean.slice(1)
+  }
+  const valid = { '0x': /^[0-9a-fA-F]+$/, '0o': /^[0-7]+$/, '0b': /^[01]+$/, '': /^\d+$/ }[prefix]!
+  if (!valid.test(digits)) throw bad()
+  let n = BigInt(prefix === '' ? digits : prefix + digits)
+  if (negative) n = -n
+  if (n > 2n ** 64n - 1n || n < -(2n ** 63n))
+    throw new TemplateSyntaxError(`integer overflow: "${text}"`, pos)
+  if (n > INT64_MAX) return undefined
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n
+}
+
+function parseFloatLiteral(body: string, bad: () => Error): number {
+  const clean = body.replace(/_/g, '')
+  if (/^0[xX]/.test(clean)) {
+    const m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(clean)
+    if (!m || (m[1] === '' && (m[2] ?? '') === '')) throw bad()
+    const frac = m[2] ?? ''
+    const mantissa = BigInt('0x' + (m[1]! + frac || '0'))
+    return Number(mantissa) * 2 ** (Number(m[3]) - 4 * frac.length)
+  }
+  if (!/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(clean)) throw bad()
+  const value = Number(clean)
+  if (!Number.isFinite(value)) throw bad()
+  return value
 }

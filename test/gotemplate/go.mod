@@ -1,0 +1,3 @@
+module ecs-deploy-action/test/gotemplate
+
+go 1.22
