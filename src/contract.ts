@@ -15,7 +15,9 @@ export const Input = {
   PrComment: 'pr-comment',
   Redact: 'redact',
   WaitUntil: 'wait-until',
-  CodedeployInProgress: 'codedeploy-in-progress'
+  CodedeployInProgress: 'codedeploy-in-progress',
+  ExtStr: 'ext-str',
+  ExtCode: 'ext-code'
 } as const
 
 export const Output = {

@@ -55,6 +55,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       awsClients: ctx.awsClients,
       skipTaskDefinition: inputs.command === 'deploy' && inputs.skipTaskDefinition,
       redact: inputs.redact,
+      extStr: inputs.extStr,
+      extCode: inputs.extCode,
       log: ctx.log
     })
     // Each command's modules (and the AWS SDK clients they use) load only when that command runs.
