@@ -55,8 +55,8 @@ export function loadEvaluator(): Promise<RawEvaluate> {
 async function instantiate(): Promise<RawEvaluate> {
   const dir = assetDir()
   const scope = globalThis as unknown as { Go?: new () => GoRuntime } & Record<string, unknown>
-  // Go's glue is a script that defines globalThis.Go.
-  if (scope.Go === undefined) await import(pathToFileURL(join(dir, GLUE)).href)
+  // Go's glue is a script that defines globalThis.Go; loaded at run time from dist/, not bundled.
+  if (scope.Go === undefined) await import(/* webpackIgnore: true */ pathToFileURL(join(dir, GLUE)).href)
   const Go = scope.Go
   if (Go === undefined) throw new Error(`${GLUE} did not define Go`)
   const bytes = brotliDecompressSync(await readFile(join(dir, WASM)))
