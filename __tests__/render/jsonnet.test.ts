@@ -149,14 +149,20 @@ describe('natives', () => {
         'region: us-east-1\ntask_definition: td.jsonnet\nplugins:\n  - name: tfstate\n    func_prefix: my_\n    config: { path: tf.json }\n',
       'tf.json': JSON.stringify({
         version: 4,
-        outputs: { n: { value: 3, type: 'number' }, s: { value: 'x', type: 'string', sensitive: true } },
+        outputs: {
+          n: { value: 3, type: 'number' },
+          s: { value: 'x', type: 'string', sensitive: true },
+          db: { value: { user: 'admin', password: 'pw-4711' }, type: 'object', sensitive: true }
+        },
         resources: []
       }),
-      'td.jsonnet': `{ family: 'web' + (std.native('my_tfstate')('output.n') + 1) + std.native('my_tfstate')('output.s'), containerDefinitions: [{ name: 'app', image: 'nginx' }] }`
+      'td.jsonnet': `{ family: 'web' + (std.native('my_tfstate')('output.n') + 1) + std.native('my_tfstate')('output.s'), cpu: std.native('my_tfstate')('output.db').password, containerDefinitions: [{ name: 'app', image: 'nginx' }] }`
     })
     const loaded = await load({ configPath: `${root}/ecspresso.yml` })
     expect(loaded.taskDefinition?.family).toBe('web4x')
     expect(loaded.secrets).toContain('x')
+    // A sensitive object taken apart in Jsonnet: each string in it is a secret.
+    expect(loaded.secrets).toContain('pw-4711')
   })
 })
 

@@ -176,9 +176,10 @@ export function tfstateFunctions(
     if (value === undefined || value === null) throw new Error(`${address} is not found in tfstate`)
     const output = /^output\.[^.[]+/.exec(address)?.[0]
     if (output !== undefined && sensitive.has(output)) {
-      const text = typeof value === 'string' ? value : marshal(value)
-      secrets?.add(text, `tfstate ${output} (sensitive)`)
-      for (const leaf of leaves(value)) secrets?.add(leaf, `tfstate ${output} (sensitive)`)
+      secrets?.add(typeof value === 'string' ? value : marshal(value), `tfstate ${output} (sensitive)`)
+      // Jsonnet can take a structured value apart: each string in it is a secret too.
+      if (typeof value !== 'string')
+        for (const leaf of leaves(value)) secrets?.add(leaf, `tfstate ${output} (sensitive)`)
     }
     return value
   }
