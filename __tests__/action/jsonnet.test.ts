@@ -30,11 +30,17 @@ describe('command: render of a Jsonnet project', () => {
     })
     expect(run.exitCode, run.stdout + run.stderr).toBe(0)
     expect(run.outputs.status).toBe('rendered')
-    const task = (await readJson(run.outputs['task-definition']!)) as Record<string, any>
-    const service = (await readJson(run.outputs['service-definition']!)) as Record<string, any>
+    interface Task {
+      family: string
+      containerDefinitions: { image: string; environment: unknown[] }[]
+    }
+    const task = (await readJson(run.outputs['task-definition']!)) as Task
+    const service = (await readJson(run.outputs['service-definition']!)) as { desiredCount: number }
     expect(task).toMatchObject({ family: 'api-staging', cpu: '256', memory: '512' })
-    expect(task.containerDefinitions[0].image).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v2.0.1')
-    expect(task.containerDefinitions[0].environment).toEqual([
+    expect(task.containerDefinitions[0]!.image).toBe(
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v2.0.1'
+    )
+    expect(task.containerDefinitions[0]!.environment).toEqual([
       { name: 'STAGE', value: 'staging' },
       { name: 'LOG_LEVEL', value: 'debug' }
     ])
