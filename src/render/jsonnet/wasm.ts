@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
 import { brotliDecompressSync } from 'node:zlib'
 
 /** The Go program's one export: synchronous; the callbacks are called synchronously from inside it. */
@@ -65,6 +66,14 @@ async function instantiate(): Promise<RawEvaluate> {
   const name = `__ecsDeployActionJsonnet${process.pid}`
   go.argv = ['jsonnet.wasm', name]
   go.env = {}
+  // V8 recompiles hot wasm functions with its optimizing compiler; for the few small files of one run that
+  // costs more than it saves (measured: the first evaluation takes a third of the CPU time without it). A
+  // budget so high that it never triggers leaves go-jsonnet on the baseline compiler's code.
+  try {
+    setFlagsFromString('--wasm-tiering-budget=1000000000')
+  } catch {
+    // An engine without the flag tiers up as usual.
+  }
   const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly
   const { instance } = await wasm.instantiate(bytes, go.importObject)
   // run() resolves when the program exits, which it never does: main blocks so the export stays callable.
