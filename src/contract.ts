@@ -22,7 +22,9 @@ export const Input = {
   Verify: 'verify',
   DesiredCount: 'desired-count',
   KeepRevisions: 'keep-revisions',
-  Deregister: 'deregister'
+  Deregister: 'deregister',
+  ExtStr: 'ext-str',
+  ExtCode: 'ext-code'
 } as const
 
 export const Output = {

@@ -43,6 +43,9 @@ export interface ActionInputs {
   readonly keepRevisions: number | undefined
   /** `rollback`: deregister the revision rolled back from (default true, as ecspresso). */
   readonly deregister: boolean
+  /** Jsonnet external variables (`std.extVar`): strings, and Jsonnet code. */
+  readonly extStr: Readonly<Record<string, string>>
+  readonly extCode: Readonly<Record<string, string>>
 }
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
@@ -84,6 +87,16 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
   }
 
   const images = parseImages(optional(Input.Images), errors)
+  const extStr = parseExtVars(Input.ExtStr, read(Input.ExtStr), errors)
+  const extCode = parseExtVars(Input.ExtCode, read(Input.ExtCode), errors)
+  for (const name of Object.keys(extStr).filter(name => Object.hasOwn(extCode, name))) {
+    errors.push(
+      new ActionError(`external variable '${name}' is given in both ext-str and ext-code`, {
+        where: { input: Input.ExtCode },
+        hint: 'give it once: as a string in ext-str, or as Jsonnet code in ext-code'
+      })
+    )
+  }
   const rollbackEvents = parseRollbackEvents(optional(Input.RollbackEvents), errors)
   const timeoutText = optional(Input.Timeout)
   let timeoutMs: number | undefined
@@ -135,7 +148,9 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     verify: bool(Input.Verify, false),
     desiredCount: count(Input.DesiredCount, 0),
     keepRevisions: count(Input.KeepRevisions, 1),
-    deregister: bool(Input.Deregister, true)
+    deregister: bool(Input.Deregister, true),
+    extStr,
+    extCode
   }
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {
@@ -194,6 +209,34 @@ function parseImages(text: string | undefined, errors: ActionError[]): ImageOver
     overrides.push({ container, image })
   }
   return overrides
+}
+
+/**
+ * `NAME=VALUE` lines, as jsonnet's --ext-str/--ext-code take them: the value is everything after the first
+ * `=`, kept as written (spaces included); blank lines and lines starting with `#` are skipped.
+ */
+function parseExtVars(input: string, text: string, errors: ActionError[]): Record<string, string> {
+  const vars: Record<string, string> = {}
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue
+    const eq = raw.indexOf('=')
+    const name = eq > 0 ? raw.slice(0, eq).trim() : ''
+    if (name === '') {
+      errors.push(
+        new ActionError(`line ${index + 1} '${raw.trim()}' is not NAME=VALUE`, {
+          where: { input },
+          hint: "write one variable a line, e.g. env=production; read it with std.extVar('env')"
+        })
+      )
+      continue
+    }
+    if (Object.hasOwn(vars, name)) {
+      errors.push(new ActionError(`external variable '${name}' is given twice`, { where: { input } }))
+      continue
+    }
+    vars[name] = raw.slice(eq + 1)
+  }
+  return vars
 }
 
 function parseRollbackEvents(text: string | undefined, errors: ActionError[]): RollbackEvent[] {

@@ -62,6 +62,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         service: inputs.service,
         taskDefinition: taskDefinitionFile(inputs)
       },
+      extStr: inputs.extStr,
+      extCode: inputs.extCode,
       log: ctx.log
     })
     // Each command's modules (and the AWS SDK clients they use) load only when that command runs.

@@ -22,6 +22,7 @@ import type { ImageOverride } from './inputs.js'
 import type { Logger } from './log.js'
 import { decodeSource, formatOf, parseRendered, RenderedPositions } from './render/document.js'
 import { builtinFunctions } from './render/functions.js'
+import type { JsonnetContext } from './render/jsonnet/document.js'
 import { pluginFunctions } from './render/plugins/index.js'
 import { renderTemplate, type FunctionMap } from './render/template/index.js'
 
@@ -50,6 +51,9 @@ export interface LoadProjectOptions {
   readonly redact?: boolean | undefined
   /** The `cluster`, `service` and `task-definition` inputs: the config without a file, else over it. */
   readonly overrides?: ConfigOverrides | undefined
+  /** The ext-str and ext-code inputs: Jsonnet's external variables. */
+  readonly extStr?: Readonly<Record<string, string>> | undefined
+  readonly extCode?: Readonly<Record<string, string>> | undefined
   readonly log: Logger
 }
 
@@ -70,11 +74,18 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const warn = (message: string, where: { file?: string; line?: number; column?: number }) =>
     options.log.warning(`${formatWhere(where)}${message}`, where)
 
+  const jsonnet: JsonnetContext = {
+    env: options.env,
+    secrets: sink,
+    redactEnv: options.redact ?? false,
+    extStr: options.extStr,
+    extCode: options.extCode
+  }
   const overrides = options.overrides ?? {}
   const config = (await configFromInputsOnly(options.configPath, overrides))
     ? configFromInputs(overrides, options.env)
     : applyOverrides(
-        await loadConfig({ path: options.configPath, env: options.env, functions: builtins, warn }),
+        await loadConfig({ path: options.configPath, env: options.env, functions: builtins, warn, jsonnet }),
         overrides
       )
   // ssm and secretsmanager work without a plugins entry, as in ecspresso; clients are made on first use.
@@ -85,10 +96,10 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       throw new ActionError('template plugins need AWS access, which this command does not have')
     return (clients ??= makeClients(config.region))
   }
-  const functions: FunctionMap = {
-    ...builtins,
-    ...pluginFunctions(config.plugins, lazyClients, sink, config.path)
-  }
+  const plugins = pluginFunctions(config.plugins, lazyClients, sink, config.path)
+  const functions: FunctionMap = { ...builtins, ...plugins }
+  const render = (absolute: string, shown: string) =>
+    renderDefinition(absolute, shown, functions, { context: jsonnet, plugins })
 
   const show = (absolute: string): string => relative(process.cwd(), absolute) || absolute
   const taskDefinitionFile = options.skipTaskDefinition ? undefined : config.taskDefinition
@@ -98,12 +109,10 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
 
   // Both files render before either is validated, so one run reports template errors in both.
   const [task, service] = await Promise.all([
-    taskDefinitionFile === undefined
-      ? undefined
-      : renderDefinition(taskDefinitionFile, taskDefinitionPath!, functions),
+    taskDefinitionFile === undefined ? undefined : render(taskDefinitionFile, taskDefinitionPath!),
     config.serviceDefinition === undefined
       ? undefined
-      : renderDefinition(config.serviceDefinition, serviceDefinitionPath!, functions)
+      : render(config.serviceDefinition, serviceDefinitionPath!)
   ])
 
   let taskDefinition: RegisterTaskDefinitionCommandInput | undefined
@@ -137,13 +146,12 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   return { config, taskDefinition, serviceDefinition, taskDefinitionPath, serviceDefinitionPath, secrets }
 }
 
-async function renderDefinition(absolute: string, shown: string, functions: FunctionMap) {
-  if (/\.(jsonnet|libsonnet)$/i.test(absolute)) {
-    throw new ActionError('Jsonnet definitions are not supported yet', {
-      where: { file: shown },
-      hint: 'render it to JSON once (`jsonnet file.jsonnet > file.json`) and point the config at the JSON file'
-    })
-  }
+async function renderDefinition(
+  absolute: string,
+  shown: string,
+  functions: FunctionMap,
+  jsonnet: { context: JsonnetContext; plugins: FunctionMap }
+) {
   let bytes: Buffer
   try {
     bytes = await readFile(absolute)
@@ -160,6 +168,11 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
   }
   const source = decodeSource(bytes, shown)
   checkDefinitionFileSize(source, shown)
+  // A `.json` definition is JSON, not Jsonnet, as in ecspresso.
+  if (/\.(jsonnet|libsonnet)$/i.test(absolute)) {
+    const { renderJsonnetDocument } = await import('./render/jsonnet/document.js')
+    return renderJsonnetDocument({ shown, source }, functions, jsonnet.context, jsonnet.plugins)
+  }
   const rendered = await renderTemplate(source, { file: shown, functions })
   return parseRendered(
     new RenderedPositions(shown, rendered.text, rendered.lineMap, rendered.templatePosition),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { dirname, extname, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { parseDuration } from '../duration.js'
 import { ActionError, ActionErrors, closest } from '../errors.js'
 import {
@@ -9,6 +9,7 @@ import {
   type JsonPath,
   type Locate
 } from '../render/document.js'
+import type { JsonnetContext } from '../render/jsonnet/document.js'
 import { renderTemplate, type FunctionMap } from '../render/template/index.js'
 import { checkRequiredVersion } from './required-version.js'
 import type { CodeDeployConfig, Config, IgnoreConfig, PluginConfig } from './types.js'
@@ -37,16 +38,27 @@ export interface LoadConfigOptions {
   readonly functions: FunctionMap
   /** Problems that do not stop the run (unknown keys), each with where it is. */
   readonly warn: (message: string, where: { file: string; line?: number; column?: number }) => void
+  /** For a Jsonnet config: ext-str/ext-code and secret handling of its natives. */
+  readonly jsonnet?: JsonnetContext | undefined
+}
+
+/** ecspresso evaluates `.json` and `.jsonnet` configs as Jsonnet (comments, unquoted keys, trailing commas). */
+export function isJsonnetConfig(path: string): boolean {
+  return /\.(json|jsonnet|libsonnet)$/i.test(path)
 }
 
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   const path = resolve(options.path)
   const source = await readSource(path, options.path)
-  if (/\.(jsonnet|libsonnet)$/i.test(path)) {
-    throw new ActionError('Jsonnet configs are not supported yet', {
-      where: { file: options.path },
-      hint: 'convert the config to YAML (ecspresso.yml), e.g. with `jsonnet ecspresso.jsonnet | yq -P`'
-    })
+  if (isJsonnetConfig(path)) {
+    // As ecspresso: Jsonnet first (natives env and must_env), then templates on the JSON it printed.
+    const { renderJsonnetDocument } = await import('../render/jsonnet/document.js')
+    const { value, locate } = await renderJsonnetDocument(
+      { shown: options.path, source },
+      options.functions,
+      options.jsonnet ?? { env: options.env }
+    )
+    return validateConfig(value, { path, file: options.path, locate, env: options.env, warn: options.warn })
   }
   const rendered = await renderTemplate(source, { file: options.path, functions: options.functions })
   const positions = new RenderedPositions(
@@ -55,9 +67,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     rendered.lineMap,
     rendered.templatePosition
   )
-  // ecspresso reads any non-Jsonnet config as YAML, of which JSON is a subset.
-  const format = extname(path).toLowerCase() === '.json' ? 'json' : 'yaml'
-  const { value, locate } = parseRendered(positions, format)
+  // ecspresso reads any non-Jsonnet config as YAML.
+  const { value, locate } = parseRendered(positions, 'yaml')
   return validateConfig(value, { path, file: options.path, locate, env: options.env, warn: options.warn })
 }
 

@@ -113,6 +113,17 @@ function marshal(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
+/** On a template function: the Jsonnet native of the same name, where it differs from the template one. */
+export const JSONNET_VALUE = Symbol('jsonnet native')
+
+/** The strings inside a value, each a secret when the value is. */
+function leaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(leaves)
+  if (value && typeof value === 'object') return Object.values(value).flatMap(leaves)
+  return []
+}
+
 export function tfstateFunctions(
   location: TFStateLocation,
   baseDir: string,
@@ -159,17 +170,26 @@ export function tfstateFunctions(
     sensitive = sensitiveOutputs(state)
     return scanState(state)
   })
-  const tfstate = async (addressArg: unknown): Promise<string> => {
+  const lookup = async (addressArg: unknown): Promise<unknown> => {
     const address = stringArg('tfstate', addressArg, 'the address').replace(/'/g, '"')
     const value = lookupState(await load(''), address)
     if (value === undefined || value === null) throw new Error(`${address} is not found in tfstate`)
-    const text = typeof value === 'string' ? value : marshal(value)
     const output = /^output\.[^.[]+/.exec(address)?.[0]
-    if (output !== undefined && sensitive.has(output)) secrets?.add(text, `tfstate ${output} (sensitive)`)
-    return text
+    if (output !== undefined && sensitive.has(output)) {
+      secrets?.add(typeof value === 'string' ? value : marshal(value), `tfstate ${output} (sensitive)`)
+      // Jsonnet can take a structured value apart: each string in it is a secret too.
+      if (typeof value !== 'string')
+        for (const leaf of leaves(value)) secrets?.add(leaf, `tfstate ${output} (sensitive)`)
+    }
+    return value
+  }
+  const tfstate = async (addressArg: unknown): Promise<string> => {
+    const value = await lookup(addressArg)
+    return typeof value === 'string' ? value : marshal(value)
   }
   return {
-    tfstate,
+    // Jsonnet's tfstate gives the value itself (a number stays a number), as tfstate-lookup's native does.
+    tfstate: Object.assign(tfstate, { [JSONNET_VALUE]: lookup }),
     tfstatef: (format: unknown, ...args: unknown[]) =>
       tfstate(sprintf(stringArg('tfstatef', format, 'the format'), args))
   }
