@@ -50,7 +50,9 @@ export interface ActionInputs {
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
 export function taskDefinitionFile(inputs: ActionInputs): string | undefined {
-  return ['deploy', 'render', 'verify', 'register'].includes(inputs.command) ? inputs.taskDefinition : undefined
+  return ['deploy', 'render', 'verify', 'register'].includes(inputs.command)
+    ? inputs.taskDefinition
+    : undefined
 }
 
 export type InputReader = (name: string) => string

@@ -2,9 +2,9 @@ import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-a
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
-import type { EC2Client } from '@aws-sdk/client-ec2'
 import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { Ec2Reads } from './ec2-query.js'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import type { S3Client } from '@aws-sdk/client-s3'
@@ -28,7 +28,8 @@ export interface AwsClients {
   iam(): Promise<IAMClient>
   logs(): Promise<CloudWatchLogsClient>
   elbv2(): Promise<ElasticLoadBalancingV2Client>
-  ec2(): Promise<EC2Client>
+  /** DescribeSubnets and DescribeSecurityGroups only (see ec2-query.ts). */
+  ec2(): Promise<Ec2Reads>
 }
 
 export interface ClientOptions {
@@ -102,7 +103,7 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     maxAttempts,
     customUserAgent: [USER_AGENT]
   }))
-  return {
+  const clients: AwsClients = {
     region: options.region,
     ecs: once(async () => new (await import('@aws-sdk/client-ecs')).ECSClient(await config())),
     codedeploy: once(
@@ -136,6 +137,15 @@ export function createAwsClients(options: ClientOptions): AwsClients {
           await config()
         )
     ),
-    ec2: once(async () => new (await import('@aws-sdk/client-ec2')).EC2Client(await config()))
+    ec2: once(async () => {
+      // Signed with the credentials the ECS client resolved, so every call uses the same identity.
+      const ecs = await clients.ecs()
+      return (await import('./ec2-query.js')).ec2Reads({
+        region: options.region,
+        credentials: ecs.config.credentials,
+        endpoint: options.endpoint
+      })
+    })
   }
+  return clients
 }

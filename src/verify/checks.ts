@@ -368,10 +368,8 @@ async function checkTargetGroup(
 
 async function checkNetwork(refs: References, options: VerifyOptions): Promise<Check[]> {
   if (refs.subnets.length === 0 && refs.securityGroups.length === 0) return []
-  const { DescribeSubnetsCommand, DescribeSecurityGroupsCommand } = await import('@aws-sdk/client-ec2')
   const where = 'service awsvpcConfiguration'
   const checks: Check[] = []
-  // A filter by id answers with those that exist (an id list fails on the first missing one).
   const run = async (
     kind: string,
     ids: readonly string[],
@@ -392,25 +390,11 @@ async function checkNetwork(refs: References, options: VerifyOptions): Promise<C
     }
   }
   const ec2 = async () => options.clients(options.region).ec2()
-  await run('subnet', refs.subnets, 'ec2:DescribeSubnets', async () => {
-    const out = await (
-      await ec2()
-    ).send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: [...refs.subnets] }] }),
-      sendOptions(options)
-    )
-    return (out.Subnets ?? []).map(s => s.SubnetId ?? '')
-  })
-  await run('security group', refs.securityGroups, 'ec2:DescribeSecurityGroups', async () => {
-    const out = await (
-      await ec2()
-    ).send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [{ Name: 'group-id', Values: [...refs.securityGroups] }]
-      }),
-      sendOptions(options)
-    )
-    return (out.SecurityGroups ?? []).map(s => s.GroupId ?? '')
-  })
+  await run('subnet', refs.subnets, 'ec2:DescribeSubnets', async () =>
+    (await ec2()).existingSubnets(refs.subnets, options.signal)
+  )
+  await run('security group', refs.securityGroups, 'ec2:DescribeSecurityGroups', async () =>
+    (await ec2()).existingSecurityGroups(refs.securityGroups, options.signal)
+  )
   return checks
 }
