@@ -15,7 +15,10 @@ export const Input = {
   PrComment: 'pr-comment',
   Redact: 'redact',
   WaitUntil: 'wait-until',
-  CodedeployInProgress: 'codedeploy-in-progress'
+  CodedeployInProgress: 'codedeploy-in-progress',
+  Overrides: 'overrides',
+  Count: 'count',
+  WatchContainer: 'watch-container'
 } as const
 
 export const Output = {
@@ -30,12 +33,14 @@ export const Output = {
   ConsoleUrl: 'console-url',
   CodedeployDeploymentId: 'codedeploy-deployment-id',
   TaskDefinition: 'task-definition',
-  ServiceDefinition: 'service-definition'
+  ServiceDefinition: 'service-definition',
+  TaskArns: 'task-arns',
+  ExitCode: 'exit-code'
 } as const
 
 export type OutputName = (typeof Output)[keyof typeof Output]
 
-export const Commands = ['deploy', 'render'] as const
+export const Commands = ['deploy', 'render', 'run'] as const
 export type Command = (typeof Commands)[number]
 
 export const RollbackEvents = [

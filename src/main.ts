@@ -53,7 +53,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       env: ctx.env,
       images: inputs.images,
       awsClients: ctx.awsClients,
-      skipTaskDefinition: inputs.command === 'deploy' && inputs.skipTaskDefinition,
+      skipTaskDefinition:
+        (inputs.command === 'deploy' || inputs.command === 'run') && inputs.skipTaskDefinition,
       redact: inputs.redact,
       log: ctx.log
     })
@@ -62,6 +63,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     commandStarted = true
     if (inputs.command === 'render') {
       result = await (await import('./commands/render.js')).runRender(ctx, project)
+    } else if (inputs.command === 'run') {
+      result = await (await import('./commands/run.js')).runTasks(ctx, project)
     } else if (inputs.dryRun) {
       result = await (await import('./commands/dry-run.js')).runDryRun(ctx, project)
     } else {

@@ -1,5 +1,6 @@
 import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling'
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { S3Client } from '@aws-sdk/client-s3'
@@ -19,6 +20,7 @@ export interface AwsClients {
   secretsManager(): Promise<SecretsManagerClient>
   cloudFormation(): Promise<CloudFormationClient>
   s3(): Promise<S3Client>
+  logs(): Promise<CloudWatchLogsClient>
 }
 
 export interface ClientOptions {
@@ -114,6 +116,9 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     s3: once(
       async () =>
         new (await import('@aws-sdk/client-s3')).S3Client({ ...(await config()), forcePathStyle: true })
+    ),
+    logs: once(
+      async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(await config())
     )
   }
 }
