@@ -211,7 +211,7 @@ async function startAndFollow(
   planned: ResolvedTaskDefinition | undefined
 ): Promise<TaskEnding> {
   const { ctx, ecs, record } = step
-  const { inputs, log, clock } = ctx
+  const { inputs, log } = ctx
   if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
   const deployId = makeDeployId(ctx)
   const resolved = planned ?? (await resolve(ctx, project, ecs, live, deployId))

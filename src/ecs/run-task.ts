@@ -62,7 +62,7 @@ export function runSettings(
         ? 'TASK_DEFINITION'
         : undefined
   }
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RunSettings
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined))
 }
 
 /** The container whose exit code decides: the named one, else the first essential one. */
@@ -100,7 +100,7 @@ export function runFindings(
       hint: `its containers are: ${names.join(', ')}`
     })
   }
-  for (const message of overrideFindings(overrides, td as TaskDefinition))
+  for (const message of overrideFindings(overrides, td))
     findings.push({ input: 'overrides', message, hint: `its containers are: ${names.join(', ')}` })
   if (td.networkMode === 'awsvpc' && settings.networkConfiguration?.awsvpcConfiguration === undefined) {
     findings.push({
