@@ -26,7 +26,11 @@ const taskDefinition = (image: string) => ({
       essential: true,
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' }
+        options: {
+          'awslogs-group': '/ecs/web',
+          'awslogs-region': 'us-east-1',
+          'awslogs-stream-prefix': 'web'
+        }
       }
     }
   ]
@@ -176,7 +180,8 @@ describe('command: run', () => {
     expect(r.exitCode, r.stdout).toBe(0)
     const arns = JSON.parse(r.outputs['task-arns']!) as string[]
     expect(arns).toHaveLength(2)
-    for (const a of arns) expect(r.stdout).toContain(`[${a.slice(a.lastIndexOf('/') + 1, a.lastIndexOf('/') + 9)}] hello`)
+    for (const a of arns)
+      expect(r.stdout).toContain(`[${a.slice(a.lastIndexOf('/') + 1, a.lastIndexOf('/') + 9)}] hello`)
   })
 
   it('wait: false: started, with task-arns', async () => {
@@ -197,8 +202,14 @@ describe('command: run', () => {
   })
 
   it.each([
-    [{ overrides: '{containerOverrides: [{name: worker, command: [x]}]}' }, /containerOverrides\[0\] names container 'worker'/],
-    [{ overrides: '{containerOverides: []}' }, /unknown key 'containerOverides'[\s\S]*did you mean 'containerOverrides'/],
+    [
+      { overrides: '{containerOverrides: [{name: worker, command: [x]}]}' },
+      /containerOverrides\[0\] names container 'worker'/
+    ],
+    [
+      { overrides: '{containerOverides: []}' },
+      /unknown key 'containerOverides'[\s\S]*did you mean 'containerOverrides'/
+    ],
     [{ overrides: '{containerOverrides: [{name: app, command: rails}]}' }, /command must be a list/],
     [{ 'watch-container': 'worker' }, /container 'worker' is not in task definition web/],
     [{ count: '11' }, /'11' is not a task count/],

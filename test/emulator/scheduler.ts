@@ -88,7 +88,10 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
     task.pullStoppedAt = time
     for (const c of task.containers) c.lastStatus = 'RUNNING'
     task.version++
-    if (task.script) task.exitAt = time + scriptSeconds(task) * 1000
+    if (task.script) {
+      task.exitAt = time + scriptSeconds(task) * 1000
+      shipLogs(ecs, task, time)
+    }
     if (failure) task.failAt = time + (failure.afterSeconds ?? 30) * 1000
     // Behind a load balancer a task is healthy once the target group's health checks pass; never if it fails them.
     const service = task.serviceKey === undefined ? undefined : ecs.services.get(task.serviceKey)
