@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs'
 import {
   DescribeTasksCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -99,10 +100,9 @@ describe('RunTask refuses what ECS refuses, starting nothing', () => {
   ])('%s', async (_, extra, message) => {
     await setup('/ecs/migrate')
     await expect(run(extra)).rejects.toThrow(message)
-    expect(emulator.describeService === undefined).toBe(false)
-    expect(
-      (await ecs.send(new DescribeTasksCommand({ cluster: 'prod', tasks: ['nope'] }))).failures
-    ).toHaveLength(1)
+    expect(emulator.calls('RunTask').map(c => c.error)).toEqual(['InvalidParameterException'])
+    const listed = await ecs.send(new ListTasksCommand({ cluster: 'prod' }))
+    expect(listed.taskArns).toEqual([])
   })
 
   it('an INACTIVE task definition', async () => {
