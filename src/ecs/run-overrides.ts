@@ -39,7 +39,7 @@ export function parseOverrides(
     errors.push(
       new ActionError(
         issue.message.startsWith('unknown key') || at === ''
-          ? `${input}: ${issue.message}`
+          ? `${input}: ${issue.message.replace(/ in the definition$/, ' of a TaskOverride')}`
           : `${input}: ${issue.message.replace(/ is not a field of ECS RunTask; it is not sent$/, ' is not a field of a TaskOverride')}`,
         {
           where: { input },
