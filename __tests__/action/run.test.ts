@@ -1,12 +1,12 @@
 // `command: run` through the bundled dist/index.js on the emulator (60x real time, polls every 100 ms): a
 // migration that exits 0, one that exits 3, an image that cannot be pulled, a timeout, SIGINT while it runs,
 // several tasks, wait: false, and bad input that writes nothing.
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js'
+import { repoRoot, runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
@@ -235,5 +235,18 @@ describe('command: run', () => {
     expect(r.outputs.status).toBe('dry-run')
     expect(r.summary).toContain('Dry run: nothing was registered or started.')
     expect(emulator.writes()).toEqual([])
+  })
+
+  it("README's IAM policy for run names every call the runs made", async () => {
+    emulator.scenario.runTasks({ taskDefinitionArn: 'web' }, { logs: ['x'], runSeconds: 3600 })
+    await run({ 'image-tag': 'v2', timeout: '2s' })
+    const prefix: Record<string, string> = { ecs: 'ecs', logs: 'logs' }
+    const actions = new Set(emulator.requests.map(r => `${prefix[r.service] ?? r.service}:${r.operation}`))
+    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8')
+    const from = readme.indexOf('### IAM policy for `command: run`')
+    const policy = readme.slice(from, readme.indexOf('```\n', readme.indexOf('```json', from) + 7))
+    for (const needed of ['ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StopTask', 'logs:GetLogEvents'])
+      expect(actions.has(needed)).toBe(true)
+    for (const action of actions) expect(policy).toContain(`"${action}"`)
   })
 })
