@@ -52,7 +52,7 @@ export function parseOverrides(
       )
     )
   }
-  return checker.issues.length > 0 ? undefined : (value)
+  return checker.issues.length > 0 ? undefined : value
 }
 
 /** Problems with an override against the task definition it runs: containers it names must exist. */
