@@ -4,7 +4,7 @@
  * FilterLogEvents. Refuses what CloudWatch Logs refuses (a group or stream that does not exist, a bad token).
  */
 import type { Operation } from './ecs-api.js'
-import { AwsError, asNumber, asString, asStringArray, type Json } from './util.js'
+import { AwsError, asArray, asNumber, asString, asStringArray, type Json } from './util.js'
 import type { World } from './world.js'
 
 export interface LogEvent {
@@ -106,6 +106,21 @@ export class Logs {
           throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists')
         this.createStream(group.name, name)
         return {}
+      },
+
+      PutLogEvents: p => {
+        const group = this.group(p)
+        const stream = group.streams.get(asString(p.logStreamName, 'logStreamName', true))
+        if (!stream) throw streamNotFound()
+        const events = asArray(p.logEvents, 'logEvents') as Json[]
+        if (events.length === 0) throw invalid('logEvents must contain at least one event.')
+        for (const e of events)
+          stream.events.push({
+            timestamp: asNumber(e.timestamp, 'timestamp') ?? this.world.now(),
+            message: asString(e.message, 'message', true),
+            ingestionTime: this.world.now()
+          })
+        return { nextSequenceToken: undefined }
       },
 
       DescribeLogGroups: p => {
