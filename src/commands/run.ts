@@ -249,7 +249,7 @@ async function startAndFollow(
   })
   for (const arn of record.started) {
     if (container === undefined) break
-    const source = logSourceOf(container, arn, ctx.awsClients(project.config.region).region)
+    const source = logSourceOf(container, arn, project.config.region)
     if ('none' in source) {
       step.logsNote = source.none
       break
