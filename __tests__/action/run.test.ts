@@ -249,4 +249,31 @@ describe('command: run', () => {
       expect(actions.has(needed)).toBe(true)
     for (const action of actions) expect(policy).toContain(`"${action}"`)
   })
+
+  it('skip-task-definition: the service revision runs, the file is not rendered (no image-tag), nothing registered', async () => {
+    emulator.scenario.runTasks({ taskDefinitionArn: 'web' }, { logs: ['ok'], exitCode: 0 })
+    const r = await run({ 'skip-task-definition': 'true' })
+    expect(r.exitCode, r.stdout).toBe(0)
+    expect(r.outputs['task-definition-arn']).toBe(arn(1))
+    expect(writes()).toEqual(['RunTask'])
+  })
+
+  it('log lines pass the sink: secret values masked, workflow commands inert', async () => {
+    emulator.scenario.runTasks(
+      { taskDefinitionArn: 'web' },
+      { logs: ['password is secret-for-tests', '::error::injected', '::add-mask::x'], exitCode: 0 }
+    )
+    const r = await run({ 'image-tag': 'v1' })
+    expect(r.exitCode, r.stdout).toBe(0)
+    // The runner is told the value to mask (add-mask); no other line holds it.
+    const shown = r.stdout.split('\n').filter(l => !l.startsWith('::add-mask::'))
+    expect(shown.join('\n')).not.toContain('secret-for-tests')
+    expect(shown).toContain('password is •••')
+    // Each command-like line is wrapped in stop-commands, which the runner prints verbatim.
+    const lines = r.stdout.split('\n')
+    const at = lines.indexOf('::error::injected')
+    expect(at).toBeGreaterThan(0)
+    expect(lines[at - 1]).toMatch(/^::stop-commands::/)
+    expect(r.summary).not.toContain('secret-for-tests')
+  })
 })
