@@ -107,6 +107,9 @@ describe('command: run', () => {
     expect(r.stdout).toContain('Running migrations\n')
     expect(r.stdout).toContain('== CreateUsers: migrated\n')
     expect(r.summary).toMatch(/## ✅ Run web:1: succeeded/)
+    console.log(
+      `run exit 0: ${emulator.calls('DescribeTasks').length} DescribeTasks, ${emulator.calls('GetLogEvents').length} GetLogEvents`
+    )
     expect(r.summary).toContain('done')
     // RunTask took the service definition's network, launch type, platform version, tags and the overrides.
     const call = emulator.calls('RunTask')[0]!.params
@@ -172,6 +175,7 @@ describe('command: run', () => {
     expect(r.summary).toMatch(/## 🛑 Run web:1: cancelled/)
     expect(r.outputs['task-arns']).toMatch(/^\["arn:aws:ecs:us-east-1:123456789012:task\/prod\//)
     expect(r.msFromSignalToExit).toBeLessThan(2000)
+    console.log(`run: SIGINT to exit ${r.msFromSignalToExit} ms`)
   })
 
   it('count 2: each line carries its task, the worst exit code decides', async () => {
