@@ -134,7 +134,9 @@ describe('command: run', () => {
     expect(r.exitCode, r.stdout).not.toBe(0)
     expect(r.outputs.status).toBe('failed')
     expect(r.outputs['exit-code']).toBe('3')
-    expect(r.errors[0]).toBe('app exited with code 3')
+    expect(r.errors[0]).toBe(
+      'app exited with code 3; last log line: PG::UndefinedTable: relation "users" does not exist'
+    )
     // A changed image: a new revision is registered, then run.
     expect(writes()).toEqual(['RegisterTaskDefinition', 'RunTask'])
     expect(r.outputs['registered-task-definition-arn']).toBe(arn(2))

@@ -159,6 +159,13 @@ export async function runTasks(ctx: CommandContext, project: Project): Promise<C
     step.tasks.filter(t => t.stoppedReason !== undefined).map(t => [t.taskArn ?? '', t.stoppedReason!])
   )
   const lastLines = new Map(step.record.started.map(arn => [arn, step.tail?.lastLines(arn) ?? []]))
+  // The annotation a person sees first: with one failing task that logged, its last line says why.
+  const failing = outcome.results.filter(r => !r.ok && r.exitCode !== undefined)
+  const lastLine = failing.length === 1 ? lastLines.get(failing[0]!.arn)?.at(-1) : undefined
+  const failure =
+    outcome.failure !== undefined && outcome.status === 'failed' && lastLine !== undefined
+      ? `${outcome.failure}; last log line: ${lastLine}`
+      : outcome.failure
   const report: RunReport = {
     ...base,
     status: outcome.status,
@@ -168,7 +175,7 @@ export async function runTasks(ctx: CommandContext, project: Project): Promise<C
     results: outcome.results,
     stoppedReasons,
     exitCode: outcome.exitCode,
-    failure: outcome.failure,
+    failure,
     warnings: [...outcome.warnings],
     durationMs: clock.now() - started,
     lastLines,
@@ -176,12 +183,12 @@ export async function runTasks(ctx: CommandContext, project: Project): Promise<C
   }
   for (const warning of outcome.warnings) log.warning(warning)
   for (const r of outcome.results) log.info(`task ${r.id}: ${r.said}`)
-  log.info(outcome.failure ?? `${outcome.status}: ${describeSuccess(step.record, outcome.exitCode, ending)}`)
+  log.info(failure ?? `${outcome.status}: ${describeSuccess(step.record, outcome.exitCode, ending)}`)
   return {
     status: outcome.status,
     outputs: runOutputs(report),
     summary: runSummary(report),
-    failure: outcome.failure
+    failure
   }
 }
 
