@@ -282,4 +282,21 @@ describe('command: run', () => {
     expect(lines[at - 1]).toMatch(/^::stop-commands::/)
     expect(r.summary).not.toContain('secret-for-tests')
   })
+
+  it('a config without a service: the service-less family reuses its latest revision when unchanged', async () => {
+    await writeFile(
+      join(dir, 'migrate.yml'),
+      'region: us-east-1\ncluster: prod\ntask_definition: td.json\nservice_definition: sd.json\n'
+    )
+    emulator.scenario.runTasks({ taskDefinitionArn: 'web' }, { logs: ['ok'], exitCode: 0 })
+    const inputs = { config: join(dir, 'migrate.yml'), 'image-tag': 'v7' }
+    const first = await run(inputs)
+    const second = await run(inputs)
+    expect(first.exitCode, first.stdout).toBe(0)
+    expect(second.exitCode, second.stdout).toBe(0)
+    expect(first.outputs['registered-task-definition-arn']).toBe(arn(2))
+    expect(second.outputs['registered-task-definition-arn']).toBeUndefined()
+    expect(second.outputs['task-definition-arn']).toBe(arn(2))
+    expect(writes()).toEqual(['RegisterTaskDefinition', 'RunTask', 'RunTask'])
+  })
 })

@@ -15,7 +15,7 @@ import {
   type TaskRecord
 } from '../deploy/task-outcome.js'
 import { formatDuration } from '../duration.js'
-import { describeLive, type LiveState } from '../ecs/live.js'
+import { awsErrorName, describeLive, type LiveState } from '../ecs/live.js'
 import { isThrottling } from '../ecs/once.js'
 import {
   describeTasks,
@@ -27,7 +27,11 @@ import {
   watchedContainer,
   type RunSettings
 } from '../ecs/run-task.js'
-import { resolveTaskDefinition, type ResolvedTaskDefinition } from '../ecs/task-definition.js'
+import {
+  resolveTaskDefinition,
+  sameTaskDefinition,
+  type ResolvedTaskDefinition
+} from '../ecs/task-definition.js'
 import { pollPlanner } from '../ecs/watch.js'
 import { ActionError, ActionErrors } from '../errors.js'
 import { LogTail, logSourceOf } from '../logs/tail.js'
@@ -221,7 +225,10 @@ async function startAndFollow(
   const { inputs, log } = ctx
   if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
   const deployId = makeDeployId(ctx)
-  const resolved = planned ?? (await resolve(ctx, project, ecs, live, deployId))
+  const resolved =
+    planned ??
+    (live.service === undefined ? await latestIfSame(ctx, project, ecs) : undefined) ??
+    (await resolve(ctx, project, ecs, live, deployId))
   record.taskDefinition = resolved.arn
   if (resolved.registered) record.registered = resolved.arn
   log.info(`${resolved.registered ? 'registered' : 'running'} task definition ${resolved.arn}`)
@@ -390,6 +397,35 @@ async function resolve(
     definitionPath: project.taskDefinitionPath,
     ignoreTags: project.config.ignore.tags
   })
+}
+
+/**
+ * Without a service (a family used only for one-off tasks), the family's latest ACTIVE revision stands in for
+ * the live one: when the rendered definition equals it, it is run again and nothing is registered.
+ */
+async function latestIfSame(
+  ctx: CommandContext,
+  project: Project,
+  ecs: ECSClient
+): Promise<ResolvedTaskDefinition | undefined> {
+  const definition = project.taskDefinition
+  if (definition?.family === undefined) return undefined
+  let out
+  try {
+    out = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: definition.family, include: ['TAGS'] })
+    )
+  } catch (error) {
+    if (awsErrorName(error) === 'ClientException') return undefined // no ACTIVE revision yet
+    throw error
+  }
+  const latest = out.taskDefinition
+  if (latest?.taskDefinitionArn === undefined) return undefined
+  if (!sameTaskDefinition(definition, latest, out.tags ?? [], project.config.ignore.tags)) return undefined
+  ctx.log.info(
+    `task definition unchanged: the family's latest ${latest.taskDefinitionArn} is reused, nothing registered`
+  )
+  return { arn: latest.taskDefinitionArn, taskDefinition: latest, registered: false, reused: true }
 }
 
 async function describeTaskDefinition(ecs: ECSClient, arn: string): Promise<TaskDefinition> {
