@@ -299,4 +299,20 @@ describe('command: run', () => {
     expect(second.outputs['task-definition-arn']).toBe(arn(2))
     expect(writes()).toEqual(['RegisterTaskDefinition', 'RunTask', 'RunTask'])
   })
+
+  it('a log group that does not exist: the task never starts, the step says why and warns once', async () => {
+    const td = taskDefinition('registry.example.com/web:{{ must_env `IMAGE_TAG` }}')
+    td.containerDefinitions[0]!.logConfiguration.options['awslogs-group'] = '/ecs/missing'
+    await writeFile(join(dir, 'td.json'), JSON.stringify(td))
+    const r = await run({ 'image-tag': 'v2' })
+    expect(r.exitCode, r.stdout).not.toBe(0)
+    expect(r.outputs.status).toBe('failed')
+    expect(r.errors[0]).toMatch(
+      /^never started: ResourceInitializationError: .*The specified log group does not exist/
+    )
+    const warnings = r.stdout
+      .split('\n')
+      .filter(l => l.startsWith('::warning::log group /ecs/missing does not exist'))
+    expect(warnings).toHaveLength(1)
+  })
 })
