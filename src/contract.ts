@@ -16,6 +16,10 @@ export const Input = {
   Redact: 'redact',
   WaitUntil: 'wait-until',
   CodedeployInProgress: 'codedeploy-in-progress',
+  Cluster: 'cluster',
+  Service: 'service',
+  TaskDefinition: 'task-definition',
+  Verify: 'verify',
   Overrides: 'overrides',
   Count: 'count',
   WatchContainer: 'watch-container'
@@ -40,7 +44,7 @@ export const Output = {
 
 export type OutputName = (typeof Output)[keyof typeof Output]
 
-export const Commands = ['deploy', 'render', 'run'] as const
+export const Commands = ['deploy', 'render', 'verify', 'run'] as const
 export type Command = (typeof Commands)[number]
 
 export const RollbackEvents = [
@@ -62,7 +66,8 @@ export const Statuses = [
   'cancelled',
   'ready',
   'dry-run',
-  'rendered'
+  'rendered',
+  'verified'
 ] as const
 export type Status = (typeof Statuses)[number]
 

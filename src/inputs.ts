@@ -36,6 +36,21 @@ export interface ActionInputs {
   readonly watchContainer: string | undefined
   /** `run`'s reading of `wait-until`: wait for the tasks to stop (and their exit codes) or to run. */
   readonly runWaitUntil: 'stopped' | 'running'
+  /** Override the config's cluster and service (ecspresso's flags); with no config file, they define one. */
+  readonly cluster: string | undefined
+  readonly service: string | undefined
+  /**
+   * As typed: a task definition file for deploy, dry run, render and verify (see `taskDefinitionFile`); other
+   * commands may read it as a revision.
+   */
+  readonly taskDefinition: string | undefined
+  /** Run `command: verify`'s checks before a deploy's first write. */
+  readonly verify: boolean
+}
+
+/** The `task-definition` input as a file path, for the commands that read it as one. */
+export function taskDefinitionFile(inputs: ActionInputs): string | undefined {
+  return ['deploy', 'render', 'verify', 'run'].includes(inputs.command) ? inputs.taskDefinition : undefined
 }
 
 export type InputReader = (name: string) => string
@@ -128,7 +143,11 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     overrides,
     count: Number.isInteger(count) && count >= 1 && count <= 10 ? count : 1,
     watchContainer: optional(Input.WatchContainer),
-    runWaitUntil
+    runWaitUntil,
+    cluster: optional(Input.Cluster),
+    service: optional(Input.Service),
+    taskDefinition: optional(Input.TaskDefinition),
+    verify: bool(Input.Verify, false)
   }
 
   if (!isRun) {

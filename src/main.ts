@@ -6,7 +6,7 @@ import type { CommandContext, CommandResult } from './commands/types.js'
 import { Output } from './contract.js'
 import { ActionError, describeError, errorStack, isDebugRun } from './errors.js'
 import { readGithubContext } from './github/context.js'
-import { parseInputs } from './inputs.js'
+import { parseInputs, taskDefinitionFile } from './inputs.js'
 import { actionsLogger } from './log.js'
 import { loadProject } from './project.js'
 import { failureSummary } from './report/failure.js'
@@ -56,6 +56,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       skipTaskDefinition:
         (inputs.command === 'deploy' || inputs.command === 'run') && inputs.skipTaskDefinition,
       redact: inputs.redact,
+      overrides: {
+        cluster: inputs.cluster,
+        service: inputs.service,
+        taskDefinition: taskDefinitionFile(inputs)
+      },
       log: ctx.log
     })
     // Each command's modules (and the AWS SDK clients they use) load only when that command runs.
@@ -65,6 +70,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       result = await (await import('./commands/render.js')).runRender(ctx, project)
     } else if (inputs.command === 'run') {
       result = await (await import('./commands/run.js')).runTasks(ctx, project)
+    } else if (inputs.command === 'verify') {
+      result = await (await import('./commands/verify.js')).runVerify(ctx, project)
     } else if (inputs.dryRun) {
       result = await (await import('./commands/dry-run.js')).runDryRun(ctx, project)
     } else {

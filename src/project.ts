@@ -2,6 +2,12 @@ import { readFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { AwsClients } from './aws/clients.js'
+import {
+  applyOverrides,
+  configFromInputs,
+  configFromInputsOnly,
+  type ConfigOverrides
+} from './config/from-inputs.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import {
@@ -42,6 +48,8 @@ export interface LoadProjectOptions {
   readonly skipTaskDefinition?: boolean
   /** The `redact` input: values of environment variables the templates read are secrets too. */
   readonly redact?: boolean | undefined
+  /** The `cluster`, `service` and `task-definition` inputs: the config without a file, else over it. */
+  readonly overrides?: ConfigOverrides | undefined
   readonly log: Logger
 }
 
@@ -62,7 +70,13 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const warn = (message: string, where: { file?: string; line?: number; column?: number }) =>
     options.log.warning(`${formatWhere(where)}${message}`, where)
 
-  const config = await loadConfig({ path: options.configPath, env: options.env, functions: builtins, warn })
+  const overrides = options.overrides ?? {}
+  const config = (await configFromInputsOnly(options.configPath, overrides))
+    ? configFromInputs(overrides, options.env)
+    : applyOverrides(
+        await loadConfig({ path: options.configPath, env: options.env, functions: builtins, warn }),
+        overrides
+      )
   // ssm and secretsmanager work without a plugins entry, as in ecspresso; clients are made on first use.
   const makeClients = options.awsClients
   let clients: AwsClients | undefined
@@ -139,7 +153,9 @@ async function renderDefinition(absolute: string, shown: string, functions: Func
       code === 'ENOENT'
         ? `definition file not found: ${shown}`
         : `cannot read ${shown}: ${(error as Error).message}`,
-      { hint: 'paths in the config are relative to the config file' }
+      {
+        hint: 'paths in the config are relative to the config file; the task-definition input, to the workspace'
+      }
     )
   }
   const source = decodeSource(bytes, shown)

@@ -1,23 +1,11 @@
 // CodeDeploy checked on its own, through dist/index.js against the emulator at 60x: a deployment already
 // running for the group stops the deploy before its first write (and the dry run says so), and a rollback
 // is followed to its end before the step says rolled-back.
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { CodeDeployClient, CreateDeploymentCommand, GetDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import {
-  APP,
-  CLUSTER,
-  GROUP,
-  groupParams,
-  loadBalancers,
-  network,
-  SERVICE,
-  taskDefinition
-} from '../codedeploy/harness.js'
-import { runAction } from '../helpers/run-action.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import { APP, GROUP } from '../codedeploy/harness.js'
+import { runAgainst, startBlueGreen } from '../helpers/black-box.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
@@ -26,37 +14,12 @@ let dir: string
 let oldArn: string
 
 beforeEach(async () => {
-  emulator = await startEmulator({ clock: { mode: 'real', speed: 60 } })
-  emulator.createCluster(CLUSTER)
-  oldArn = emulator.seedTaskDefinition(taskDefinition('web:1.0'))
-  const service = {
-    launchType: 'FARGATE',
-    platformVersion: 'LATEST',
-    networkConfiguration: network,
-    loadBalancers,
-    deploymentController: { type: 'CODE_DEPLOY' }
-  }
-  emulator.seedService({
-    cluster: CLUSTER,
-    serviceName: SERVICE,
-    taskDefinition: oldArn,
-    desiredCount: 2,
-    ...service
-  })
-  emulator.codedeploy.createApplication(APP)
-  emulator.codedeploy.createDeploymentGroup(groupParams({ autoRollback: ['DEPLOYMENT_FAILURE'] }))
+  ;({ emulator, dir, oldArn } = await startBlueGreen('bluegreen-checks-'))
   codedeploy = new CodeDeployClient({
     endpoint: emulator.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' }
   })
-  dir = await mkdtemp(join(tmpdir(), 'bluegreen-checks-'))
-  await writeFile(
-    join(dir, 'ecspresso.yml'),
-    `region: us-east-1\ncluster: ${CLUSTER}\nservice: ${SERVICE}\ntask_definition: td.json\nservice_definition: sd.json\nappspec:\n  Hooks:\n    - AfterAllowTestTraffic: web-smoke-test\n`
-  )
-  await writeFile(join(dir, 'td.json'), JSON.stringify(taskDefinition('web:{{ must_env `IMAGE_TAG` }}')))
-  await writeFile(join(dir, 'sd.json'), JSON.stringify({ ...service, desiredCount: 2 }))
 })
 
 afterEach(async () => {
@@ -64,11 +27,7 @@ afterEach(async () => {
   await emulator.close()
 })
 
-const run = (inputs: Record<string, string>) =>
-  runAction({
-    inputs: { config: join(dir, 'ecspresso.yml'), 'image-tag': '2.0', ...inputs },
-    env: { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: 'us-east-1', ECS_DEPLOY_ACTION_POLL_MS: '100' }
-  })
+const run = (inputs: Record<string, string>) => runAgainst(emulator, dir, { 'image-tag': '2.0', ...inputs })
 
 /** Someone else's deployment, held in its AfterAllowTestTraffic hook for an emulated hour. */
 async function otherDeploymentInProgress(): Promise<string> {

@@ -1,58 +1,34 @@
 // The bundled action deploying to the emulator, run exactly as the runner runs it. The emulator's clock runs 60x
 // real time and the action polls every 100 ms (ECS_DEPLOY_ACTION_POLL_MS), so a rollout takes about a second.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
-import { startEmulator, unreliableDeployFaults, type Emulator } from '../../test/emulator/index.js'
+import { unreliableDeployFaults, type Emulator } from '../../test/emulator/index.js'
 import { startFakeGithub } from '../../test/github/server.js'
-import { runAction, type RunOptions } from '../helpers/run-action.js'
+import type { RunOptions } from '../helpers/run-action.js'
+import { blackBoxProject, runAgainst, seedLiveWeb, startWatchedEmulator } from '../helpers/black-box.js'
+import { circuitBreaker, webService, webTask } from '../helpers/fixtures.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
 let dir: string
 
-const taskDefinition = (image: string) => ({
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  containerDefinitions: [
-    {
-      name: 'app',
-      image,
-      essential: true,
-      portMappings: [{ containerPort: 8080 }],
-      environment: [{ name: 'DATABASE_PASSWORD_HINT', value: 'hunter2-{{ env `STAGE` `prod` }}' }]
-    }
-  ]
-})
-const network = {
-  awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' }
-}
-const serviceDefinition = {
-  launchType: 'FARGATE',
-  desiredCount: 2,
-  networkConfiguration: network,
-  deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } }
-}
+const taskDefinition = (image: string) =>
+  webTask(image, {
+    environment: [{ name: 'DATABASE_PASSWORD_HINT', value: 'hunter2-{{ env `STAGE` `prod` }}' }]
+  })
+const serviceDefinition = webService(circuitBreaker)
 
 beforeEach(async () => {
-  emulator = await startEmulator({ clock: { mode: 'real', speed: 60 } })
-  emulator.createCluster('prod')
-  dir = await mkdtemp(join(tmpdir(), 'deploy-action-'))
-  await mkdir(dir, { recursive: true })
-  await writeFile(
-    join(dir, 'ecspresso.yml'),
-    'region: us-east-1\ncluster: prod\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\ntimeout: 5m\n'
-  )
-  await writeFile(
-    join(dir, 'td.json'),
-    JSON.stringify(taskDefinition('registry.example.com/web:{{ must_env `IMAGE_TAG` }}'), null, 2)
-  )
-  await writeFile(join(dir, 'sd.json'), JSON.stringify(serviceDefinition, null, 2))
+  emulator = await startWatchedEmulator()
+  dir = await blackBoxProject({
+    prefix: 'deploy-action-',
+    config: 'timeout: 5m\n',
+    taskDefinition: taskDefinition('registry.example.com/web:{{ must_env `IMAGE_TAG` }}'),
+    serviceDefinition,
+    indent: 2
+  })
 })
 
 afterEach(async () => {
@@ -61,34 +37,20 @@ afterEach(async () => {
 
 /** A live service running web:1 with image v1, steady. */
 function seedLive(): string {
-  const previous = emulator.seedTaskDefinition(
+  return seedLiveWeb(
+    emulator,
     JSON.parse(
       JSON.stringify(taskDefinition('registry.example.com/web:v1')).replace(
         '{{ env `STAGE` `prod` }}',
         'prod'
       )
-    )
+    ),
+    serviceDefinition
   )
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: previous,
-    ...serviceDefinition
-  })
-  return previous
 }
 
 function deploy(inputs: Record<string, string>, options: Omit<RunOptions, 'inputs'> = {}) {
-  return runAction({
-    ...options,
-    inputs: { config: join(dir, 'ecspresso.yml'), ...inputs },
-    env: {
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_REGION: 'us-east-1',
-      ECS_DEPLOY_ACTION_POLL_MS: '100',
-      ...options.env
-    }
-  })
+  return runAgainst(emulator, dir, inputs, options)
 }
 
 /** Write calls that were not refused by an injected fault. */

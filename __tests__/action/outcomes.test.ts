@@ -1,12 +1,13 @@
 // Every way a rolling deploy can end, through the bundled dist/index.js on the emulator (60x real time, polls
 // every 100 ms): superseded by another deploy, not waited for, rolled back by the circuit breaker, a partial
 // failure after the update, cancelled by the runner's signals, and a read denied mid-watch.
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import type { ActionRun, RunOptions } from '../helpers/run-action.js'
+import { blackBoxProject, runAgainst, seedLiveWeb, startWatchedEmulator } from '../helpers/black-box.js'
+import { circuitBreaker, webService, webTask } from '../helpers/fixtures.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
@@ -14,43 +15,17 @@ let dir: string
 let previous: string
 
 const arn = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`
-const taskDefinition = (image: string) => ({
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }]
-})
-const serviceDefinition = {
-  launchType: 'FARGATE',
-  desiredCount: 2,
-  networkConfiguration: {
-    awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' }
-  },
-  deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } }
-}
+const serviceDefinition = webService(circuitBreaker)
 
 beforeEach(async () => {
-  emulator = await startEmulator({ clock: { mode: 'real', speed: 60 } })
-  emulator.createCluster('prod')
-  dir = await mkdtemp(join(tmpdir(), 'outcome-action-'))
-  await writeFile(
-    join(dir, 'ecspresso.yml'),
-    'region: us-east-1\ncluster: prod\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\ntimeout: 5m\n'
-  )
-  await writeFile(
-    join(dir, 'td.json'),
-    JSON.stringify(taskDefinition('registry.example.com/web:{{ must_env `IMAGE_TAG` }}'))
-  )
-  await writeFile(join(dir, 'sd.json'), JSON.stringify(serviceDefinition))
-  previous = emulator.seedTaskDefinition(taskDefinition('registry.example.com/web:v1'))
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: previous,
-    ...serviceDefinition
+  emulator = await startWatchedEmulator()
+  dir = await blackBoxProject({
+    prefix: 'outcome-action-',
+    config: 'timeout: 5m\n',
+    taskDefinition: webTask('registry.example.com/web:{{ must_env `IMAGE_TAG` }}'),
+    serviceDefinition
   })
+  previous = seedLiveWeb(emulator, webTask('registry.example.com/web:v1'), serviceDefinition)
   emulator.clearLog()
 })
 
@@ -62,16 +37,7 @@ function deploy(
   inputs: Record<string, string>,
   options: Omit<RunOptions, 'inputs'> = {}
 ): Promise<ActionRun> {
-  return runAction({
-    ...options,
-    inputs: { config: join(dir, 'ecspresso.yml'), ...inputs },
-    env: {
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_REGION: 'us-east-1',
-      ECS_DEPLOY_ACTION_POLL_MS: '100',
-      ...options.env
-    }
-  })
+  return runAgainst(emulator, dir, inputs, options)
 }
 
 /** Successful writes, in order, with the revision each UpdateService named. */

@@ -1,45 +1,27 @@
 // Exactly one write of each kind through dist/index.js when replies are lost while others write: a
 // registration found among revisions others registered meanwhile, and CreateService retried with its client
 // token. The emulator runs at 60x real time in this process, so the test can register revisions mid-run.
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
 import { DEPLOY_ID_TAG } from '../../src/contract.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { runAction } from '../helpers/run-action.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import { blackBoxProject, runAgainst, seedLiveWeb, startWatchedEmulator } from '../helpers/black-box.js'
+import { webService, webTask } from '../helpers/fixtures.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
 let dir: string
 
-const taskDefinition = (image: string) => ({
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }]
-})
-const serviceDefinition = {
-  launchType: 'FARGATE',
-  desiredCount: 2,
-  networkConfiguration: {
-    awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' }
-  }
-}
+const serviceDefinition = webService()
 
 beforeEach(async () => {
-  emulator = await startEmulator({ clock: { mode: 'real', speed: 60 } })
-  emulator.createCluster('prod')
-  dir = await mkdtemp(join(tmpdir(), 'register-once-'))
-  await writeFile(
-    join(dir, 'ecspresso.yml'),
-    'region: us-east-1\ncluster: prod\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\ntimeout: 5m\n'
-  )
-  await writeFile(join(dir, 'td.json'), JSON.stringify(taskDefinition('registry.example.com/web:v2')))
-  await writeFile(join(dir, 'sd.json'), JSON.stringify(serviceDefinition))
+  emulator = await startWatchedEmulator()
+  dir = await blackBoxProject({
+    prefix: 'register-once-',
+    config: 'timeout: 5m\n',
+    taskDefinition: webTask('registry.example.com/web:v2'),
+    serviceDefinition
+  })
 })
 
 afterEach(async () => {
@@ -47,21 +29,11 @@ afterEach(async () => {
 })
 
 function seedLive(): string {
-  const previous = emulator.seedTaskDefinition(taskDefinition('registry.example.com/web:v1'))
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: previous,
-    ...serviceDefinition
-  })
-  return previous
+  return seedLiveWeb(emulator, webTask('registry.example.com/web:v1'), serviceDefinition)
 }
 
 function deploy() {
-  return runAction({
-    inputs: { config: join(dir, 'ecspresso.yml') },
-    env: { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: 'us-east-1', ECS_DEPLOY_ACTION_POLL_MS: '100' }
-  })
+  return runAgainst(emulator, dir, {})
 }
 
 /** Once the action's registration has been answered with an error, another deploy registers `count` revisions. */
@@ -73,7 +45,7 @@ async function othersRegisterAfterTheFault(count: number): Promise<void> {
   }
   for (let i = 0; i < count; i++)
     emulator.seedTaskDefinition({
-      ...taskDefinition(`registry.example.com/web:other-${i}`),
+      ...webTask(`registry.example.com/web:other-${i}`),
       tags: [{ key: DEPLOY_ID_TAG, value: `other-run-${i}` }]
     })
 }

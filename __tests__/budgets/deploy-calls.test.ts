@@ -1,29 +1,24 @@
 // Budgets for what one rolling deploy costs the AWS account, on the emulator's virtual clock with the watch's
 // real poll schedule: write calls, and reads over a 30-minute rollout (stalled, or moving one task a minute).
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { POLL_SCHEDULE } from '../../src/ecs/watch.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { context, project, seedSteadyWeb, serviceDefinition, taskDefinition } from '../deploy/harness.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import {
+  context,
+  emulatorForEachTest,
+  project,
+  seedSteadyWeb,
+  serviceDefinition,
+  taskDefinition
+} from '../deploy/harness.js'
 
 const MINUTE = 60_000
 const CALL_BUDGET = 400
 
 let emulator: Emulator
 
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE'
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret'
-})
-
-beforeEach(async () => {
-  emulator = await startEmulator()
-  emulator.createCluster('prod')
-})
-
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorForEachTest(e => (emulator = e))
 
 function seedWeb(desiredCount: number, deploymentConfiguration: Record<string, unknown>): void {
   seedSteadyWeb(emulator, { deploymentConfiguration }, desiredCount)

@@ -1,30 +1,16 @@
 // A blue/green deployment whose replacement tasks cannot start: the cause line names why they stopped,
 // grouped with a count, and the failure line carries it. Virtual clock.
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { deployWithCodeDeploy } from '../../src/codedeploy/index.js'
-import { blueGreenWorld, context, live, writeProject, type World } from './harness.js'
+import { blueGreenWorldPerTest, context, live, writeProject } from './harness.js'
 
-let world: World | undefined
-
-beforeEach(() => {
-  jest.replaceProperty(process, 'env', {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret'
-  })
-})
-
-afterEach(async () => {
-  jest.restoreAllMocks()
-  await world?.emulator.close()
-  world = undefined
-})
+const newWorld = blueGreenWorldPerTest()
 
 const PULL = 'CannotPullContainerError: pull image manifest has been retried 7 time(s): web:2.0: not found'
 
 describe('the cause of a failed blue/green deployment', () => {
   it('names why the replacement tasks stopped, with a count, under the headline and in the failure line', async () => {
-    const w = (world = await blueGreenWorld())
+    const w = await newWorld()
     w.emulator.scenario.failTasks({ image: 'web:2.0' }, { kind: 'cannot-pull', message: PULL })
     const { ctx } = context(w, { timeoutMs: 30 * 60_000 })
     const result = await deployWithCodeDeploy({

@@ -3,7 +3,8 @@ import {
   CreateDeploymentCommand,
   GetDeploymentCommand
 } from '@aws-sdk/client-codedeploy'
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs'
+import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 import { deployWithCodeDeploy, planCodeDeploy } from '../../src/codedeploy/index.js'
 import { sha256 } from '../../src/codedeploy/deployment.js'
@@ -11,38 +12,18 @@ import { ActionError } from '../../src/errors.js'
 import type { Json } from '../../test/emulator/util.js'
 import {
   APP,
-  blueGreenWorld,
+  blueGreenWorldPerTest,
   CLUSTER,
   context,
   GROUP,
   live,
   SERVICE,
   writeProject,
-  type GroupOptions,
   type ProjectFiles,
   type World
 } from './harness.js'
 
-let world: World | undefined
-
-beforeEach(() => {
-  jest.replaceProperty(process, 'env', {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret'
-  })
-})
-
-afterEach(async () => {
-  jest.restoreAllMocks()
-  await world?.emulator.close()
-  world = undefined
-})
-
-async function setUp(options: { groups?: GroupOptions[]; apps?: string[] } = {}): Promise<World> {
-  world = await blueGreenWorld(options)
-  return world
-}
+const setUp = blueGreenWorldPerTest()
 
 async function deploy(w: World, files: ProjectFiles = {}, inputs: Parameters<typeof context>[1] = {}) {
   const project = await writeProject(files)
@@ -450,6 +431,22 @@ describe('service changes CodeDeploy cannot apply', () => {
       `updating service ${SERVICE} first (CodeDeploy cannot apply these): healthCheckGracePeriodSeconds, desiredCount`
     )
     expect(w.emulator.describeService(CLUSTER, SERVICE).desiredCount).toBe(3)
+  })
+})
+
+describe('the service definition is the desired state with CodeDeploy too', () => {
+  it('an omitted enableExecuteCommand turns exec off before the deployment, load balancers untouched', async () => {
+    const w = await setUp()
+    const ecs = await w.clients.ecs()
+    await ecs.send(
+      new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, enableExecuteCommand: true })
+    )
+    w.emulator.clearLog()
+    const { result } = await deploy(w, { service: { healthCheckGracePeriodSeconds: 30 } })
+    expect(result.status).toBe('succeeded')
+    const update = w.emulator.calls('UpdateService')[0]!.params
+    expect(update).toEqual({ cluster: CLUSTER, service: SERVICE, enableExecuteCommand: false })
+    expect(w.emulator.describeService(CLUSTER, SERVICE).enableExecuteCommand).toBe(false)
   })
 })
 

@@ -6,6 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach, jest } from '@jest/globals'
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js'
 import type { Clock } from '../../src/clock.js'
 import type { CommandContext, GithubContext } from '../../src/commands/types.js'
@@ -142,6 +143,27 @@ export async function blueGreenWorld(
   const clients = createAwsClients({ region: emulator.region, endpoint: emulator.endpoint, maxAttempts: 5 })
   const clock: Clock = { now: () => emulator.clock.now(), sleep: ms => emulator.clock.advance(ms) }
   return { emulator, clients, clock, oldArn, newArn }
+}
+
+/**
+ * A test file's hooks for blue/green worlds: fake AWS credentials in the environment for each test, and the
+ * world a test made closed after it. Returns what makes that world (blueGreenWorld, remembered for closing).
+ */
+export function blueGreenWorldPerTest(): (options?: Parameters<typeof blueGreenWorld>[0]) => Promise<World> {
+  let world: World | undefined
+  beforeEach(() => {
+    jest.replaceProperty(process, 'env', {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret'
+    })
+  })
+  afterEach(async () => {
+    jest.restoreAllMocks()
+    await world?.emulator.close()
+    world = undefined
+  })
+  return async options => (world = await blueGreenWorld(options))
 }
 
 export interface ProjectFiles {

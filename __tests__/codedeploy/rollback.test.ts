@@ -1,29 +1,15 @@
 // CodeDeploy rolls back with a deployment of its own. `rolled-back` only once that deployment succeeded (read,
 // not assumed); still running when the timeout comes, `rolling-back`; failed, `failed`. Virtual clock.
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { deployWithCodeDeploy } from '../../src/codedeploy/index.js'
-import { blueGreenWorld, context, live, writeProject, type World } from './harness.js'
+import { blueGreenWorldPerTest, context, live, writeProject, type World } from './harness.js'
 
-let world: World | undefined
-
-beforeEach(() => {
-  jest.replaceProperty(process, 'env', {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret'
-  })
-})
-
-afterEach(async () => {
-  jest.restoreAllMocks()
-  await world?.emulator.close()
-  world = undefined
-})
+const newWorld = blueGreenWorldPerTest()
 
 const HOOKS = { config: 'appspec:\n  Hooks:\n    - AfterAllowTestTraffic: web-smoke-test' }
 
 async function failingDeploy(timeoutMs: number, setUp: (w: World) => void = () => undefined) {
-  const w = (world = await blueGreenWorld())
+  const w = await newWorld()
   w.emulator.codedeploy.failHook('AfterAllowTestTraffic', {
     message: 'smoke test: GET /healthz returned 503'
   })

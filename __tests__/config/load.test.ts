@@ -122,4 +122,19 @@ describe('loadConfig', () => {
   it('rejects an unknown codedeploy key with a suggestion', async () => {
     expect(await failure('codedeploy:\n  application: x\n')).toContain("unknown key 'codedeploy.application'")
   })
+
+  it('checks required_version against the ecspresso version the action behaves as', async () => {
+    for (const ok of ['>= 2.0.0', '~> 2.8', '>= 2.0, < 3', 'v2.8.7', '!= 2.1.0', '']) {
+      const { config } = await load(`required_version: "${ok}"\n`)
+      expect(config.requiredVersion).toBe(ok)
+    }
+    const excluded = await failure('region: us-east-1\nrequired_version: ">= 3.0.0"\n')
+    expect(excluded).toMatch(/ecspresso\.yml:2:\d+: required_version '>= 3\.0\.0' excludes ecspresso 2\.8\.7/)
+    expect(excluded).toContain('hint: loosen the constraint')
+    const malformed = await failure('required_version: "=> 2.0"\n')
+    expect(malformed).toMatch(
+      /ecspresso\.yml:1:\d+: required_version '=> 2\.0' is not a version constraint \(malformed constraint: => 2\.0\); this action behaves as ecspresso 2\.8\.7/
+    )
+    expect(malformed).toContain("e.g. '>= 2.0.0', '~> 2.8'")
+  })
 })

@@ -12,6 +12,7 @@ let emulator: Emulator
 let dir: string
 
 const targetGroupArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef'
+const registryArn = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-0123456789abcdef'
 const network = { awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'] } }
 
 type Container = Record<string, unknown>
@@ -45,7 +46,13 @@ beforeAll(async () => {
   const live = emulator.seedTaskDefinition(
     JSON.parse(JSON.stringify(taskDefinition()).replace('{{ must_env `IMAGE_TAG` }}', 'v1'))
   )
-  emulator.seedService({ cluster: 'prod', serviceName: 'web', taskDefinition: live, ...serviceDefinition() })
+  emulator.seedService({
+    cluster: 'prod',
+    serviceName: 'web',
+    taskDefinition: live,
+    ...serviceDefinition(),
+    serviceRegistries: [{ registryArn, containerName: 'app', containerPort: 8080 }]
+  })
 })
 
 afterAll(async () => {
@@ -162,12 +169,13 @@ const cases: [string, () => [unknown, unknown, Record<string, string>?], RegExp]
     /"repo\/web\\u0000:v2", is not a valid image reference: it contains a control character \(U\+0000\)/
   ],
   [
-    'a renamed container the live service still sends load balancer traffic to',
+    // The file omits both: its load balancers would be cleared (desired state), its registries are kept.
+    'a renamed container the live service still registers in service discovery',
     () => [
       taskDefinition([app({ name: 'web' })]),
       { launchType: 'FARGATE', desiredCount: 1, networkConfiguration: network }
     ],
-    /td\.json: live service web: loadBalancers\[0\] names container 'app', which is not in task definition 'web'/
+    /td\.json: live service web: serviceRegistries\[0\] names container 'app', which is not in task definition 'web'/
   ],
   [
     'an invalid image from the images input',

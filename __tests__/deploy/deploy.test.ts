@@ -1,25 +1,21 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { DEPLOY_ID_TAG } from '../../src/ecs/task-definition.js'
 import { ActionError } from '../../src/errors.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { context, network, project, seedSteadyWeb, serviceDefinition, taskDefinition } from './harness.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import {
+  context,
+  emulatorForEachTest,
+  network,
+  project,
+  seedSteadyWeb,
+  serviceDefinition,
+  taskDefinition
+} from './harness.js'
 
 let emulator: Emulator
 
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE'
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret'
-})
-
-beforeEach(async () => {
-  emulator = await startEmulator()
-  emulator.createCluster('prod')
-})
-
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorForEachTest(e => (emulator = e))
 
 const seedWeb = (extra: Record<string, unknown> = {}, desiredCount = 2): string =>
   seedSteadyWeb(emulator, extra, desiredCount)

@@ -1,24 +1,14 @@
 // Endings on the emulator's virtual clock. Superseded: another writer's UpdateService lands mid-rollout;
 // whatever it deploys, even the revision we came from, it is someone else's deployment, not a rollback of ours.
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { context, project, seedSteadyWeb, taskDefinition } from './harness.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import { context, emulatorForEachTest, project, seedSteadyWeb, taskDefinition } from './harness.js'
 
 let emulator: Emulator
 
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE'
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret'
-})
-beforeEach(async () => {
-  emulator = await startEmulator()
-  emulator.createCluster('prod')
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorForEachTest(e => (emulator = e))
 
 /** A context whose clock lets `other` update the service once 20 emulated seconds have passed. */
 function withOtherWriter(inputs: Parameters<typeof context>[1], other: () => Promise<void>) {

@@ -1,15 +1,17 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
+import { afterEach, beforeAll, beforeEach } from '@jest/globals'
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js'
 import type { CommandContext } from '../../src/commands/types.js'
 import type { Config } from '../../src/config/types.js'
 import type { ServiceDefinition } from '../../src/ecs/service-input.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { defaultInputs } from '../helpers/inputs.js'
+import { network } from '../helpers/fixtures.js'
 import { memoryLogger } from '../../src/log.js'
 import type { Project } from '../../src/project.js'
-import type { Emulator } from '../../test/emulator/index.js'
+import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 
-export { defaultInputs }
+export { defaultInputs, network }
 
 export const taskDefinition = (image: string): RegisterTaskDefinitionCommandInput => ({
   family: 'web',
@@ -20,14 +22,6 @@ export const taskDefinition = (image: string): RegisterTaskDefinitionCommandInpu
   executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
   containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 80 }] }]
 })
-
-export const network = {
-  awsvpcConfiguration: {
-    subnets: ['subnet-0123'],
-    securityGroups: ['sg-0123'],
-    assignPublicIp: 'DISABLED' as const
-  }
-}
 
 export const serviceDefinition = (extra: Partial<ServiceDefinition> = {}): ServiceDefinition => ({
   launchType: 'FARGATE',
@@ -120,4 +114,24 @@ export function seedSteadyWeb(
   })
   emulator.clearLog()
   return td
+}
+
+/**
+ * A test file's hooks: fake AWS credentials in the environment, and for each test a fresh emulator on its
+ * virtual clock with cluster `prod`, handed to `use` and closed after the test.
+ */
+export function emulatorForEachTest(use: (emulator: Emulator) => void): void {
+  let emulator: Emulator | undefined
+  beforeAll(() => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE'
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret'
+  })
+  beforeEach(async () => {
+    emulator = await startEmulator()
+    emulator.createCluster('prod')
+    use(emulator)
+  })
+  afterEach(async () => {
+    await emulator?.close()
+  })
 }

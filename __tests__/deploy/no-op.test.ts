@@ -1,25 +1,13 @@
 // A no-op rolling deploy on the emulator's virtual clock: the live revision is reused only while it is ACTIVE.
 import { DeregisterTaskDefinitionCommand } from '@aws-sdk/client-ecs'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { runDeploy } from '../../src/commands/deploy.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { context, project, seedSteadyWeb, taskDefinition } from './harness.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import { context, emulatorForEachTest, project, seedSteadyWeb, taskDefinition } from './harness.js'
 
 let emulator: Emulator
 
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE'
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret'
-})
-
-beforeEach(async () => {
-  emulator = await startEmulator()
-  emulator.createCluster('prod')
-})
-
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorForEachTest(e => (emulator = e))
 
 // The seeded service runs nginx:1.26 with the harness's definitions; desiredCount 2 as the definition says.
 const unchanged = () => project({ taskDefinition: taskDefinition('nginx:1.26') })

@@ -71,13 +71,22 @@ describe('serviceMatches', () => {
     tags: [{ key: 'team', value: 'web' }]
   }
 
+  const tags = live.tags!
+
   it('matches a definition whose fields the service already has, defaults included', () => {
-    expect(serviceMatches({ launchType: 'FARGATE', desiredCount: 2 }, live, 2, [])).toBe(true)
+    expect(serviceMatches({ launchType: 'FARGATE', desiredCount: 2, tags }, live, 2, [])).toBe(true)
   })
 
   it('compares the count a deploy sends, not the file’s (auto scaling keeps the current one)', () => {
-    expect(serviceMatches({ desiredCount: 5 }, live, undefined, [])).toBe(true)
-    expect(serviceMatches({ desiredCount: 2 }, live, 3, [])).toBe(false)
+    expect(serviceMatches({ desiredCount: 5, tags }, live, undefined, [])).toBe(true)
+    expect(serviceMatches({ desiredCount: 2, tags }, live, 3, [])).toBe(false)
+  })
+
+  it('the file is the desired state: an omitted tag or a boolean on in live is a change', () => {
+    expect(serviceMatches({}, live, undefined, [])).toBe(false)
+    expect(serviceMatches({}, live, undefined, ['team'])).toBe(true)
+    expect(serviceMatches({ tags }, { ...live, enableExecuteCommand: true }, undefined, [])).toBe(false)
+    expect(serviceMatches({ tags }, { ...live, propagateTags: 'SERVICE' }, undefined, [])).toBe(true)
   })
 
   it('a changed setting or tag is a change; without a definition only the count counts', () => {

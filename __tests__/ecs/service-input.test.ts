@@ -51,27 +51,52 @@ describe('buildUpdateServiceInput', () => {
     desiredCount: undefined,
     forceNewDeployment: false
   }
-  it('sends only what the definition sets, and never an empty volumeConfigurations', () => {
+  it('sends what the definition sets, and what ecspresso sends for what it omits', () => {
     const input = buildUpdateServiceInput({
       ...base,
       definition: {
         healthCheckGracePeriodSeconds: 30,
-        volumeConfigurations: [],
-        loadBalancers: [],
         launchType: 'FARGATE',
-        enableExecuteCommand: true,
         availabilityZoneRebalancing: 'ENABLED'
       }
     })
+    // Booleans off; lists and Service Connect would be cleared, but live has none to clear.
     expect(input).toEqual({
       cluster: 'prod',
       service: 'web',
       taskDefinition: 'td:2',
       healthCheckGracePeriodSeconds: 30,
-      loadBalancers: [],
-      enableExecuteCommand: true,
+      enableECSManagedTags: false,
+      enableExecuteCommand: false,
       availabilityZoneRebalancing: 'ENABLED'
     })
+  })
+  it('clears load balancers, Service Connect and volume configurations the file no longer has', () => {
+    const input = buildUpdateServiceInput({
+      ...base,
+      live: {
+        ...live,
+        loadBalancers: [{ targetGroupArn: 'tg', containerName: 'app', containerPort: 80 }],
+        deployments: [
+          {
+            status: 'PRIMARY',
+            serviceConnectConfiguration: { enabled: true, namespace: 'ns' },
+            volumeConfigurations: [{ name: 'data', managedEBSVolume: { roleArn: 'r' } }]
+          }
+        ]
+      },
+      definition: { enableExecuteCommand: true }
+    })
+    expect(input).toMatchObject({
+      enableExecuteCommand: true,
+      enableECSManagedTags: false,
+      loadBalancers: [],
+      serviceConnectConfiguration: { enabled: false },
+      volumeConfigurations: []
+    })
+    expect(input).not.toHaveProperty('vpcLatticeConfigurations')
+    expect(input).not.toHaveProperty('desiredCount')
+    expect(input).not.toHaveProperty('propagateTags')
   })
   it('adds the count and force flag when asked, and drops placementStrategy for DAEMON', () => {
     const input = buildUpdateServiceInput({
@@ -117,11 +142,13 @@ describe('planTagChanges', () => {
         { key: 'tf', value: 'x' },
         { key: 'aws:cloudformation:stack-name', value: 's' }
       ],
-      [
-        { key: 'a', value: '1' },
-        { key: 'b', value: '3' },
-        { key: 'c', value: '4' }
-      ],
+      {
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '3' },
+          { key: 'c', value: '4' }
+        ]
+      },
       ['tf']
     )
     expect(changes).toEqual({
@@ -131,10 +158,16 @@ describe('planTagChanges', () => {
       ],
       remove: []
     })
-    expect(planTagChanges([{ key: 'a', value: '1' }], [], []).remove).toEqual(['a'])
+    expect(planTagChanges([{ key: 'a', value: '1' }], { tags: [] }, []).remove).toEqual(['a'])
   })
-  it('leaves tags alone when the definition has none', () => {
-    expect(planTagChanges([{ key: 'a', value: '1' }], undefined, [])).toEqual({ set: [], remove: [] })
+  it('a definition without tags wants none (but ignored and aws: keys stay); no definition leaves them', () => {
+    const tags = [
+      { key: 'a', value: '1' },
+      { key: 'tf', value: 'x' },
+      { key: 'aws:cloudformation:stack-name', value: 's' }
+    ]
+    expect(planTagChanges(tags, {}, ['tf'])).toEqual({ set: [], remove: ['a'] })
+    expect(planTagChanges(tags, undefined, [])).toEqual({ set: [], remove: [] })
   })
 })
 

@@ -6,24 +6,18 @@ import {
   type CreateServiceCommandInput,
   type ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { clients, network, webTaskDefinition } from './helpers.js'
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../../test/emulator/index.js'
+import { emulatorForEachTest, network, webTaskDefinition } from './helpers.js'
 
 let emulator: Emulator
 let ecs: ECSClient
 
+emulatorForEachTest(world => ({ emulator, ecs } = world), 1)
+
 beforeEach(async () => {
-  emulator = await startEmulator()
-  ecs = clients(emulator, 1).ecs
-  emulator.createCluster('prod')
   emulator.createCluster('staging')
   await ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition()))
-})
-
-afterEach(async () => {
-  ecs.destroy()
-  await emulator.close()
 })
 
 const request = (extra: Partial<CreateServiceCommandInput> = {}): CreateServiceCommandInput => ({

@@ -18,7 +18,7 @@ import {
 import { DescribeServicesCommand, UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js'
-import { clients, network, webTaskDefinition } from './helpers.js'
+import { clients, seedWebService, webTaskDefinition } from './helpers.js'
 
 let emulator: Emulator | undefined
 let ecs: ECSClient
@@ -39,13 +39,7 @@ async function setup(group: Record<string, unknown> = {}, options: EmulatorOptio
   emu.createCluster('prod')
   const v1 = emu.seedTaskDefinition(webTaskDefinition('nginx:1.26'))
   const v2 = emu.seedTaskDefinition(webTaskDefinition('nginx:1.27'))
-  emu.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: v1,
-    desiredCount: 2,
-    launchType: 'FARGATE',
-    networkConfiguration: network,
+  seedWebService(emu, v1, 2, {
     deploymentController: { type: 'CODE_DEPLOY' },
     loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 80 }]
   })

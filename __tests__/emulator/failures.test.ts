@@ -11,35 +11,23 @@ import {
   type Deployment,
   type ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { clients, network, webTaskDefinition } from './helpers.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../../test/emulator/index.js'
+import { emulatorForEachTest, network, seedWebService, webTaskDefinition } from './helpers.js'
 
 let emulator: Emulator
 let ecs: ECSClient
 
-beforeEach(async () => {
-  emulator = await startEmulator()
-  ecs = clients(emulator).ecs
-  emulator.createCluster('prod')
-})
-
-afterEach(async () => {
-  ecs.destroy()
-  await emulator.close()
-})
+emulatorForEachTest(world => ({ emulator, ecs } = world))
 
 async function seedWeb(desiredCount: number, circuitBreaker?: { enable: boolean; rollback: boolean }) {
   const oldArn = emulator.seedTaskDefinition(webTaskDefinition('nginx:1.26'))
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: oldArn,
+  seedWebService(
+    emulator,
+    oldArn,
     desiredCount,
-    launchType: 'FARGATE',
-    networkConfiguration: network,
-    ...(circuitBreaker ? { deploymentConfiguration: { deploymentCircuitBreaker: circuitBreaker } } : {})
-  })
+    circuitBreaker ? { deploymentConfiguration: { deploymentCircuitBreaker: circuitBreaker } } : {}
+  )
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand(webTaskDefinition('nginx:broken'))
   )

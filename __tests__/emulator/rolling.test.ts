@@ -8,35 +8,18 @@ import {
   UpdateServiceCommand,
   type ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { clients, network, webTaskDefinition } from './helpers.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../../test/emulator/index.js'
+import { emulatorForEachTest, seedWebService, webTaskDefinition } from './helpers.js'
 
 let emulator: Emulator
 let ecs: ECSClient
 
-beforeEach(async () => {
-  emulator = await startEmulator()
-  ecs = clients(emulator).ecs
-  emulator.createCluster('prod')
-})
-
-afterEach(async () => {
-  ecs.destroy()
-  await emulator.close()
-})
+emulatorForEachTest(world => ({ emulator, ecs } = world))
 
 async function seedWeb(desiredCount = 2, extra: Record<string, unknown> = {}) {
   const td = emulator.seedTaskDefinition(webTaskDefinition('nginx:1.26'))
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: td,
-    desiredCount,
-    launchType: 'FARGATE',
-    networkConfiguration: network,
-    ...extra
-  })
+  seedWebService(emulator, td, desiredCount, extra)
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand(webTaskDefinition('nginx:1.27'))
   )

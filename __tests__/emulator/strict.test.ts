@@ -13,23 +13,14 @@ import {
   type ECSClient,
   type RegisterTaskDefinitionCommandInput
 } from '@aws-sdk/client-ecs'
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { clients, network } from './helpers.js'
+import { describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../../test/emulator/index.js'
+import { emulatorForEachTest, network, seedWebService } from './helpers.js'
 
 let emulator: Emulator
 let ecs: ECSClient
 
-beforeEach(async () => {
-  emulator = await startEmulator()
-  ecs = clients(emulator, 1).ecs
-  emulator.createCluster('prod')
-})
-
-afterEach(async () => {
-  ecs.destroy()
-  await emulator.close()
-})
+emulatorForEachTest(world => ({ emulator, ecs } = world), 1)
 
 const targetGroupArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef'
 
@@ -293,17 +284,9 @@ describe('failure rules and load balancer health', () => {
     return (await ecs.send(new DescribeTasksCommand({ cluster: 'prod', tasks: arns }))).tasks!
   }
 
-  function seed(definition: RegisterTaskDefinitionCommandInput, extra: object = {}) {
-    const arn = emulator.seedTaskDefinition(definition)
-    return { arn, extra }
-  }
-
-  it('an exit rule fails the container it names, not the first essential one', async () => {
-    emulator.scenario.failTasks(
-      { image: /worker:v2/ },
-      { kind: 'exit', container: 'worker', exitCode: 137, afterSeconds: 5 }
-    )
-    const { arn } = seed(twoContainers())
+  /** Service `web` of one task of `twoContainers`, created through ECS's API. */
+  async function createTwoContainerService() {
+    const arn = emulator.seedTaskDefinition(twoContainers())
     await ecs.send(
       new CreateServiceCommand({
         cluster: 'prod',
@@ -314,6 +297,14 @@ describe('failure rules and load balancer health', () => {
         networkConfiguration: network
       })
     )
+  }
+
+  it('an exit rule fails the container it names, not the first essential one', async () => {
+    emulator.scenario.failTasks(
+      { image: /worker:v2/ },
+      { kind: 'exit', container: 'worker', exitCode: 137, afterSeconds: 5 }
+    )
+    await createTwoContainerService()
     await emulator.clock.advance(20_000)
     const [t] = (await oneTask()).filter(x => x.stopCode === 'EssentialContainerExited')
     const byName = Object.fromEntries(t!.containers!.map(c => [c.name, c.exitCode]))
@@ -323,17 +314,7 @@ describe('failure rules and load balancer health', () => {
 
   it('a non-essential container that exits leaves the task running', async () => {
     emulator.scenario.failTasks({}, { kind: 'exit', container: 'log-router', exitCode: 1, afterSeconds: 5 })
-    const { arn } = seed(twoContainers())
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'prod',
-        serviceName: 'web',
-        taskDefinition: arn,
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration: network
-      })
-    )
+    await createTwoContainerService()
     await emulator.clock.advance(30_000)
     const tasks = await oneTask()
     expect(tasks).toHaveLength(1)
@@ -344,17 +325,7 @@ describe('failure rules and load balancer health', () => {
 
   it('a cannot-pull rule matched by image fails the container with that image', async () => {
     emulator.scenario.failTasks({ image: 'registry.example.com/worker:v2' }, { kind: 'cannot-pull' })
-    const { arn } = seed(twoContainers())
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'prod',
-        serviceName: 'web',
-        taskDefinition: arn,
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration: network
-      })
-    )
+    await createTwoContainerService()
     await emulator.clock.advance(15_000)
     const [t] = (await oneTask()).filter(x => x.stopCode === 'TaskFailedToStart')
     expect(t!.stoppedReason).toContain('failed to resolve ref registry.example.com/worker:v2')
@@ -365,13 +336,7 @@ describe('failure rules and load balancer health', () => {
 
   async function rollingBehindLoadBalancer() {
     const v1 = emulator.seedTaskDefinition(task())
-    emulator.seedService({
-      cluster: 'prod',
-      serviceName: 'web',
-      taskDefinition: v1,
-      desiredCount: 2,
-      launchType: 'FARGATE',
-      networkConfiguration: network,
+    seedWebService(emulator, v1, 2, {
       loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 80 }],
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 }
     })

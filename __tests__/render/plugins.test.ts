@@ -1,6 +1,4 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
@@ -11,59 +9,24 @@ import { ActionError } from '../../src/errors.js'
 import { pluginFunctions } from '../../src/render/plugins/index.js'
 import { lookupState, scanState } from '../../src/render/plugins/tfstate.js'
 import { renderTemplate } from '../../src/render/template/index.js'
+import { startFakeSsm, type FakeSsm } from '../helpers/fake-ssm.js'
 
-/** A small server speaking the AWS JSON 1.1 protocol for SSM GetParameter and Secrets Manager DescribeSecret. */
-const parameters: Record<string, { Type: string; Value: string }> = {
-  '/app/host': { Type: 'String', Value: 'db.internal' },
-  '/app/password': { Type: 'SecureString', Value: 's3cr3t' },
-  '/app/subnets': { Type: 'StringList', Value: 'subnet-a,subnet-b' }
-}
-const requests: string[] = []
-let server: Server
-let endpoint: string
+let ssm: FakeSsm
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()))
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'])
-      const input = JSON.parse(body || '{}')
-      requests.push(`${target} ${input.Name ?? input.SecretId}`)
-      res.setHeader('content-type', 'application/x-amz-json-1.1')
-      if (target === 'AmazonSSM.GetParameter') {
-        const p = parameters[input.Name]
-        if (!p) {
-          res.statusCode = 400
-          res.end(
-            JSON.stringify({ __type: 'ParameterNotFound', message: `Parameter ${input.Name} not found.` })
-          )
-          return
-        }
-        res.end(JSON.stringify({ Parameter: { Name: input.Name, Version: 1, ...p } }))
-      } else if (target === 'secretsmanager.DescribeSecret') {
-        res.end(
-          JSON.stringify({
-            ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${input.SecretId}-AbCdEf`,
-            Name: input.SecretId
-          })
-        )
-      } else {
-        res.statusCode = 400
-        res.end(JSON.stringify({ __type: 'UnknownOperationException', message: target }))
-      }
-    })
+  ssm = await startFakeSsm({
+    '/app/host': { Type: 'String', Value: 'db.internal' },
+    '/app/password': { Type: 'SecureString', Value: 's3cr3t' },
+    '/app/subnets': { Type: 'StringList', Value: 'subnet-a,subnet-b' }
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
 
-afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+afterAll(() => ssm.close())
 
 function clients(): AwsClients {
   const common = {
     region: 'us-east-1',
-    endpoint,
+    endpoint: ssm.endpoint,
     maxAttempts: 1,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' }
   }
@@ -81,7 +44,7 @@ function sink() {
 
 describe('ssm and secretsmanager (default plugins)', () => {
   it('reads String, SecureString and StringList parameters, masking secure ones, once per name', async () => {
-    requests.length = 0
+    ssm.requests.length = 0
     const secrets = sink()
     const functions = pluginFunctions([], clients, secrets, '/work/ecspresso.yml')
     const source =
@@ -89,7 +52,7 @@ describe('ssm and secretsmanager (default plugins)', () => {
     const { text } = await renderTemplate(source, { file: 'task.json', functions })
     expect(text).toBe('db.internal s3cr3t subnet-b subnet-a db.internal')
     expect(secrets.values).toEqual(['s3cr3t'])
-    expect(requests.filter(r => r.includes('/app/host'))).toHaveLength(1)
+    expect(ssm.requests.filter(r => r.includes('/app/host'))).toHaveLength(1)
   })
 
   it('reports a missing parameter and StringList misuse at the call', async () => {

@@ -16,6 +16,8 @@ import { startFakeGithub, type FakeGithub } from '../../test/github/server.js'
 import { startFakeSsm, type FakeSsm } from '../helpers/fake-ssm.js'
 import { runAction, type ActionRun } from '../helpers/run-action.js'
 import { forgedCommands, readRunnerLog } from '../helpers/runner-log.js'
+import { seedLiveWeb } from '../helpers/black-box.js'
+import { webService, webTask } from '../helpers/fixtures.js'
 
 const SECRET = 'pa55-Secure-Str1ng'
 const ROTATED = 'OLD-rotated-Secret-99'
@@ -67,49 +69,25 @@ afterEach(async () => {
   await emulator.close()
 })
 
-const network = {
-  awsvpcConfiguration: { subnets: ['subnet-0123'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' }
-}
+const liveService = webService({ desiredCount: 1 })
 
 function taskDefinition(container: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): any {
-  return {
-    family: 'web',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: 'app',
-        image: 'registry.example.com/web:v1',
-        essential: true,
-        portMappings: [{ containerPort: 8080 }],
-        ...container
-      }
-    ],
-    ...extra
-  }
+  return { ...webTask('registry.example.com/web:v1', container), ...extra }
 }
 
-/** A live service `web` running a task definition with a docker label holding the previous secret. */
-function seedLive(): void {
-  const arn = emulator.seedTaskDefinition(
-    taskDefinition({ dockerLabels: { 'db.password': ROTATED, 'db.url': `postgres://u:${ROTATED}@db` } })
-  )
-  emulator.seedService({
-    cluster: 'prod',
-    serviceName: 'web',
-    taskDefinition: arn,
-    launchType: 'FARGATE',
-    desiredCount: 1,
-    networkConfiguration: network
+/** A live service `web` running `definition`: by default, with docker labels holding the previous secret. */
+function seedLive(
+  definition = taskDefinition({
+    dockerLabels: { 'db.password': ROTATED, 'db.url': `postgres://u:${ROTATED}@db` }
   })
+): void {
+  seedLiveWeb(emulator, definition, liveService)
 }
 
 interface Attack {
   readonly config?: string
-  /** The task definition template (text, so a case can hold a syntax error). */
-  readonly td: string
+  /** The task definition template (text, so a case can hold a syntax error; bytes for invalid UTF-8). */
+  readonly td: string | Buffer
   readonly sd?: string
   readonly inputs?: Record<string, string>
   readonly env?: Record<string, string>
@@ -130,10 +108,7 @@ async function attack(a: Attack): Promise<Seen> {
       'region: us-east-1\ncluster: prod\nservice: web\ntask_definition: td.json\nservice_definition: sd.json\n'
   )
   await writeFile(join(dir, 'td.json'), a.td)
-  await writeFile(
-    join(dir, 'sd.json'),
-    a.sd ?? JSON.stringify({ launchType: 'FARGATE', desiredCount: 1, networkConfiguration: network })
-  )
+  await writeFile(join(dir, 'sd.json'), a.sd ?? JSON.stringify(liveService))
   emulator.clearLog()
   const run = await runAction({
     inputs: {
@@ -215,12 +190,7 @@ describe('secrets never leave (issue 12 items 1-3)', () => {
           { tags: [{ key: 'pw', value: ssmValue }] }
         )
       ),
-      sd: JSON.stringify({
-        launchType: 'FARGATE',
-        desiredCount: 1,
-        networkConfiguration: network,
-        tags: [{ key: 'pw', value: `x-${ssmValue}` }]
-      })
+      sd: JSON.stringify({ ...liveService, tags: [{ key: 'pw', value: `x-${ssmValue}` }] })
     })
     expect(seen.run.exitCode, seen.run.stdout).toBe(0)
     expect(seen.run.outputs.status).toBe('dry-run')
@@ -399,15 +369,7 @@ describe('outputs within GitHub limits (issue 12 item 11)', () => {
           value.repeat(800)
         ])
       )
-    const arn = emulator.seedTaskDefinition(taskDefinition({ dockerLabels: labels('w') }))
-    emulator.seedService({
-      cluster: 'prod',
-      serviceName: 'web',
-      taskDefinition: arn,
-      launchType: 'FARGATE',
-      desiredCount: 1,
-      networkConfiguration: network
-    })
+    seedLive(taskDefinition({ dockerLabels: labels('w') }))
     const seen = await attack({
       td: JSON.stringify(taskDefinition({ dockerLabels: labels('v') })),
       inputs: { redact: 'false' }
@@ -419,6 +381,126 @@ describe('outputs within GitHub limits (issue 12 item 11)', () => {
     expect(Buffer.byteLength(seen.run.summary, 'utf8')).toBeLessThanOrEqual(1024 * 1024)
     expect(seen.comments[0]!.length).toBeLessThanOrEqual(65_536)
     expect(seen.comments[0]).toMatch(/cut to fit a comment/)
+    expectContained(seen)
+  })
+})
+
+describe('bad input carrying a secret: one located error, no write, no leak (issue 12 items 8-11)', () => {
+  const pw = '{{ ssm `/app/password` }}'
+  const withLabels = (labels: Record<string, string>, container: Record<string, unknown> = {}) =>
+    JSON.stringify(taskDefinition({ dockerLabels: { pw, ...labels }, ...container }), null, 2)
+  const containers = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      name: `c${i}`,
+      image: 'registry.example.com/web:v1',
+      essential: i === 0
+    }))
+  const lines = [
+    '{',
+    '  "family": "web",',
+    '  "networkMode": "awsvpc",',
+    '  "requiresCompatibilities": ["FARGATE"],',
+    '  "cpu": "256",',
+    '  "memory": "512",',
+    '  "containerDefinitions": [',
+    '    {',
+    '      "name": "app",',
+    `      "dockerLabels": { "pw": "${pw}" },`,
+    '      "image": {{ must_env `IMAGE_TAG` }},',
+    '      "essential": true',
+    '    }',
+    '  ]',
+    '}'
+  ]
+  const cases: { name: string; attack: Attack; error: RegExp }[] = [
+    {
+      name: 'a range of 10^8 steps (item 8)',
+      attack: { td: withLabels({ loop: '{{ range 100000000 }}x{{ end }}' }) },
+      error: /td\.json:\d+:\d+: .*(steps|work)/i
+    },
+    {
+      name: 'nested ranges of 10^10 steps (item 8)',
+      attack: { td: withLabels({ loop: '{{ range 100000 }}{{ range 100000 }}x{{ end }}{{ end }}' }) },
+      error: /td\.json:\d+:\d+: .*(steps|work)/i
+    },
+    {
+      name: 'printf widths that would build megabytes (item 8)',
+      attack: { td: withLabels({ pad: '{{ range 20 }}{{ printf `%1000000d` 1 }}{{ end }}' }) },
+      error: /td\.json:\d+:\d+: .*larger than/
+    },
+    {
+      name: 'a YAML alias bomb in the config (item 9)',
+      attack: {
+        config: [
+          'region: us-east-1',
+          'cluster: prod',
+          'service: web',
+          'task_definition: td.json',
+          'service_definition: sd.json',
+          'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+          'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+          'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+          'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+          'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+          'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]',
+          ''
+        ].join('\n'),
+        td: withLabels({})
+      },
+      error: /ecspresso\.yml:\d+:\d+: .*alias/i
+    },
+    {
+      name: 'a duplicate key in JSON (item 9)',
+      attack: { td: withLabels({}).replace('"cpu": "256",', '"cpu": "256",\n  "cpu": "4096",') },
+      error: /td\.json:\d+:\d+: .*duplicate/i
+    },
+    {
+      name: 'invalid UTF-8 (item 9)',
+      attack: {
+        td: Buffer.concat([
+          Buffer.from(withLabels({ note: 'before' }).replace('"before"', '"be')),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from(withLabels({ note: 'before' }).split('"before"')[1]!.replace(/^/, 'fore"'))
+        ])
+      },
+      error: /td\.json:\d+:\d+: .*UTF-8/
+    },
+    {
+      name: 'an unquoted template value, reported at its own line (item 10)',
+      attack: { td: lines.join('\n') + '\n', env: { IMAGE_TAG: 'registry.example.com/web:v1' } },
+      error: /td\.json:11:\d+: /
+    },
+    {
+      name: 'eleven containers (item 11)',
+      attack: {
+        td: JSON.stringify(taskDefinition({ dockerLabels: { pw } }, { containerDefinitions: containers(11) }))
+      },
+      error: /td\.json.*(10 containers|at most 10)/
+    },
+    {
+      name: 'an image reference with "=" in its tag (item 11)',
+      attack: { td: withLabels({}, { image: 'repo/web:tag=evil' }) },
+      error: /td\.json:\d+:\d+: .*image reference/
+    },
+    {
+      name: 'an image reference holding a NUL (item 11)',
+      attack: { td: withLabels({}, { image: 'repo/web\u0000:v1' }) },
+      error: /td\.json:\d+:\d+: .*image reference/
+    },
+    {
+      name: 'a task definition over 64 KiB (item 11)',
+      attack: { td: withLabels({ big: 'v'.repeat(70 * 1024) }) },
+      error: /td\.json.*64 KiB/
+    }
+  ]
+
+  it.each(cases)('$name', async ({ attack: a, error }) => {
+    const seen = await attack(a)
+    expect(seen.run.exitCode, seen.run.stdout).toBe(1)
+    expect(seen.run.outputs.status).toBe('failed')
+    expect(seen.run.errors).toHaveLength(1)
+    expect(seen.run.errors[0]).toMatch(error)
+    expect(`${seen.run.stdout}\n${seen.run.summary}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
     expectContained(seen)
   })
 })

@@ -2,7 +2,11 @@ import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-a
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import type { EC2Client } from '@aws-sdk/client-ec2'
+import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { IAMClient } from '@aws-sdk/client-iam'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient } from '@aws-sdk/client-ssm'
@@ -20,7 +24,11 @@ export interface AwsClients {
   secretsManager(): Promise<SecretsManagerClient>
   cloudFormation(): Promise<CloudFormationClient>
   s3(): Promise<S3Client>
+  ecr(): Promise<ECRClient>
+  iam(): Promise<IAMClient>
   logs(): Promise<CloudWatchLogsClient>
+  elbv2(): Promise<ElasticLoadBalancingV2Client>
+  ec2(): Promise<EC2Client>
 }
 
 export interface ClientOptions {
@@ -117,8 +125,17 @@ export function createAwsClients(options: ClientOptions): AwsClients {
       async () =>
         new (await import('@aws-sdk/client-s3')).S3Client({ ...(await config()), forcePathStyle: true })
     ),
+    ecr: once(async () => new (await import('@aws-sdk/client-ecr')).ECRClient(await config())),
+    iam: once(async () => new (await import('@aws-sdk/client-iam')).IAMClient(await config())),
     logs: once(
       async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(await config())
-    )
+    ),
+    elbv2: once(
+      async () =>
+        new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(
+          await config()
+        )
+    ),
+    ec2: once(async () => new (await import('@aws-sdk/client-ec2')).EC2Client(await config()))
   }
 }

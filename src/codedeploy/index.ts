@@ -15,6 +15,7 @@ import { readScalableRange } from '../ecs/autoscaling.js'
 import { reasonWithCause } from '../ecs/diagnostics.js'
 import type { LiveState } from '../ecs/live.js'
 import { awsErrorName } from '../ecs/live.js'
+import { desiredService } from '../ecs/desired-state.js'
 import { planDesiredCount, planTagChanges, type TagChanges } from '../ecs/service-input.js'
 import { ActionError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -268,7 +269,15 @@ async function applyServiceChanges(options: ServiceChangeOptions): Promise<strin
       ? undefined
       : await readScalableRange(await options.clients.autoScaling(), cluster, service, ctx.log)
   const desired = planDesiredCount(definition, live, scalable)
-  const plan = planCodeDeployServiceUpdate({ cluster, service, definition, live, desiredCount: desired.send })
+  // The file is the desired state: what it omits is sent as ecspresso sends it (booleans off).
+  const wanted = definition === undefined ? undefined : desiredService(definition, { codeDeploy: true })
+  const plan = planCodeDeployServiceUpdate({
+    cluster,
+    service,
+    definition: wanted,
+    live,
+    desiredCount: desired.send
+  })
   if (plan.viaAppSpec.length > 0) {
     ctx.log.info(`applied by the CodeDeploy deployment (AppSpec): ${plan.viaAppSpec.join(', ')}`)
   }
@@ -285,7 +294,7 @@ async function applyServiceChanges(options: ServiceChangeOptions): Promise<strin
   } else {
     ctx.log.info('service attributes will not change')
   }
-  const tags = planTagChanges(options.live.serviceTags, definition?.tags, project.config.ignore.tags)
+  const tags = planTagChanges(options.live.serviceTags, definition, project.config.ignore.tags)
   await syncTags(ecs, live.serviceArn, tags, ctx.log)
   return [...plan.updated]
 }

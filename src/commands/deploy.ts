@@ -37,6 +37,7 @@ import {
   type AwsErrorInfo
 } from '../report/aws-errors.js'
 import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '../report/deploy.js'
+import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -69,6 +70,8 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   // Plan: read-only. Any error here means nothing was written.
   const live = await readOnly(() => describeLive(ecs, cluster, serviceName))
   checkAgainstLiveService(project, live.service)
+  for (const warning of mutableTagWarnings(project.taskDefinition)) log.warning(warning)
+  if (inputs.verify) await (await import('./verify.js')).verifyBeforeDeploy(ctx, project)
   const strategy = pickStrategy(live.service, project.serviceDefinition)
   // A new CODE_DEPLOY service is created like any other (CreateService starts its first task set).
   if (strategy === 'codedeploy' && live.service !== undefined) {
@@ -227,15 +230,12 @@ async function applyAndWatch(
   if (resolved.registered) record.registered = resolved.arn
   if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
 
+  // The service either call writes to, and the revision it is to run.
+  const target = { ecs, clock, log, cluster, service, taskDefinitionArn: resolved.arn }
   let applied: Applied
   if (live.service === undefined) {
     applied = await createService({
-      ecs,
-      clock,
-      log,
-      cluster,
-      service,
-      taskDefinitionArn: resolved.arn,
+      ...target,
       definition: project.serviceDefinition as ServiceDefinition,
       clientToken: clientToken(deployId, cluster, service)
     })
@@ -244,12 +244,7 @@ async function applyAndWatch(
       `updating service ${service}: ${record.previous ?? '(none)'} → ${resolved.arn}${inputs.forceNewDeployment ? ' (force new deployment)' : ''}`
     )
     applied = await updateService({
-      ecs,
-      clock,
-      log,
-      cluster,
-      service,
-      taskDefinitionArn: resolved.arn,
+      ...target,
       live: live.service,
       definition: project.serviceDefinition,
       desiredCount: desired?.send,

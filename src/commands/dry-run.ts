@@ -22,6 +22,7 @@ import { codeBlock } from '../report/markdown.js'
 import { dryRunSummary, dryRunVerdict, planName } from '../report/dry-run.js'
 import { prCommentBody } from '../report/pr-comment.js'
 import { secrets } from '../report/sink.js'
+import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
 
 export async function runDryRun(ctx: CommandContext, project: Project): Promise<CommandResult> {
@@ -29,6 +30,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
   const ecs = await ctx.awsClients(config.region).ecs()
   const live = await readLive(ecs, project)
   checkAgainstLiveService(project, live.service)
+  for (const warning of mutableTagWarnings(project.taskDefinition)) ctx.log.warning(warning)
   const serviceDefinition = await serviceAsDeployed(ctx, project, live)
 
   const codeDeploy =

@@ -10,6 +10,7 @@ import {
   type Locate
 } from '../render/document.js'
 import { renderTemplate, type FunctionMap } from '../render/template/index.js'
+import { checkRequiredVersion } from './required-version.js'
 import type { CodeDeployConfig, Config, IgnoreConfig, PluginConfig } from './types.js'
 
 /** The keys ecspresso v2 reads from its config. */
@@ -228,6 +229,15 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
     )
   }
 
+  const requiredVersion = string('required_version')
+  if (requiredVersion !== undefined) {
+    const problem = checkRequiredVersion(
+      requiredVersion,
+      ctx.locate(['required_version']) ?? { file: ctx.file }
+    )
+    if (problem) errors.push(problem)
+  }
+
   const config: Config = {
     path: ctx.path,
     region: string('region') || ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION || '',
@@ -239,7 +249,7 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
     codedeploy,
     appspec: appspec ?? undefined,
     plugins,
-    requiredVersion: string('required_version'),
+    requiredVersion,
     ignore
   }
   if (errors.length > 0) throw new ActionErrors(errors)

@@ -93,9 +93,11 @@ export function crossCheckFindings(
 }
 
 /**
- * The task definition against what the live service keeps when the service definition does not give it (ECS
- * keeps a service's load balancers, registries, Service Connect and volume configurations across updates that
- * omit them, and checks the new revision against them).
+ * The task definition against what the live service keeps. Without a service definition a deploy changes
+ * only the task definition, and ECS keeps the service's load balancers, registries, Service Connect and
+ * volume configurations (and checks the new revision against them). With one, the file is the desired state:
+ * what it omits is cleared (desired-state.ts), except service registries, which ecspresso leaves alone, and
+ * the load balancers of a CODE_DEPLOY service, which UpdateService cannot change.
  */
 export function liveServiceFindings(
   live: Service,
@@ -103,14 +105,24 @@ export function liveServiceFindings(
   task: RegisterTaskDefinitionCommandInput
 ): Finding[] {
   const primary = live.deployments?.find(d => d.status === 'PRIMARY')
+  const codeDeploy = (local?.deploymentController ?? live.deploymentController)?.type === 'CODE_DEPLOY'
+  const keeps = local === undefined
   const kept: ServiceDefinitionInput = {}
-  if (local?.loadBalancers === undefined && live.loadBalancers?.length)
+  if ((keeps || codeDeploy) && local?.loadBalancers === undefined && live.loadBalancers?.length)
     kept.loadBalancers = live.loadBalancers
   if (local?.serviceRegistries === undefined && live.serviceRegistries?.length)
     kept.serviceRegistries = live.serviceRegistries
-  if (local?.serviceConnectConfiguration === undefined && primary?.serviceConnectConfiguration)
+  if (
+    (keeps || codeDeploy) &&
+    local?.serviceConnectConfiguration === undefined &&
+    primary?.serviceConnectConfiguration
+  )
     kept.serviceConnectConfiguration = primary.serviceConnectConfiguration
-  if (local?.volumeConfigurations === undefined && primary?.volumeConfigurations?.length)
+  if (
+    (keeps || codeDeploy) &&
+    local?.volumeConfigurations === undefined &&
+    primary?.volumeConfigurations?.length
+  )
     kept.volumeConfigurations = primary.volumeConfigurations.map(v => ({ name: v.name }))
   return crossCheckFindings(kept, task)
 }

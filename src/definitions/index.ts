@@ -14,6 +14,7 @@ import {
   type Finding
 } from './limits.js'
 import { parseRef, readOnlyKeys, rootShapes } from './shapes.js'
+import { parseTaskSize } from './task-size.js'
 
 export { displayPath } from './check.js'
 export { shapesSource } from './shapes.js'
@@ -89,6 +90,20 @@ export function prepareTaskDefinition(raw: unknown, source: DefinitionSource): P
       Array.isArray(tagsBeside.value) && tagsBeside.value.length === 0 ? undefined : tagsBeside.value
     const checked = tags === undefined ? undefined : checker.check(tags, parseRef('Tag[]'), [tagsBeside.key])
     if (checked !== undefined) value.tags = checked
+  }
+  for (const kind of ['cpu', 'memory'] as const) {
+    const size = value[kind]
+    if (typeof size !== 'string') continue
+    const parsed = parseTaskSize(size, kind)
+    if (!parsed.ok) {
+      const key = Object.keys(isObject(body) ? body : {}).find(k => k.toLowerCase() === kind) ?? kind
+      checker.issues.push({
+        severity: 'error',
+        path: [...base, key],
+        message: parsed.message,
+        hint: parsed.hint
+      })
+    }
   }
   return finish(checker.issues, source, 'task definition', value as unknown as TaskDefinitionInput)
 }

@@ -5,6 +5,8 @@
  * ecspresso's diff (sortTaskDefinition, ServiceDefinitionForDiff).
  */
 import { DEPLOY_ID_TAG } from '../contract.js'
+import { taskSizeValue } from '../definitions/task-size.js'
+import { desiredService } from '../ecs/desired-state.js'
 import {
   asArray,
   asObject,
@@ -135,20 +137,13 @@ function normalizeContainer(container: JsonObject, networkMode: string): void {
 
 /**
  * Task-level cpu and memory as the API reports them: a string of the number of CPU units or MiB
- * (`"0.25 vCPU"` → `"256"`, `"1 GB"` → `"1024"`, `512` → `"512"`).
+ * (`"0.25 vCPU"` and `".25 vcpu"` → `"256"`, `"1 GB"` → `"1024"`, `512` → `"512"`), read as a deploy registers
+ * them (definitions/task-size.ts). A value that is no size stays as it is.
  */
 export function taskSize(value: Json, kind: 'cpu' | 'memory'): Json {
   if (typeof value === 'number') return String(value)
   if (typeof value !== 'string') return value
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value)
-  if (!match) return value
-  const amount = Number(match[1])
-  const unit = match[2]!.toLowerCase()
-  if (unit === '') return String(amount)
-  if (kind === 'cpu' && unit === 'vcpu') return String(Math.round(amount * 1024))
-  if (kind === 'memory' && (unit === 'gb' || unit === 'gib')) return String(Math.round(amount * 1024))
-  if (kind === 'memory' && (unit === 'mb' || unit === 'mib')) return String(Math.round(amount))
-  return value
+  return taskSizeValue(value, kind)
 }
 
 /** Drops ignored tag keys and sorts the rest by key. */
@@ -156,33 +151,37 @@ function setTags(target: JsonObject, ignore: readonly string[] | undefined): voi
   const list = asArray(target.tags)
   if (list === undefined) return
   // The deploy-id tag differs on every registration by design; it is not a change anyone made.
-  const kept = list.filter(
-    tag => field(tag, 'key') !== DEPLOY_ID_TAG && !(ignore ?? []).includes(field(tag, 'key'))
-  )
+  // aws: keys are AWS's own (CloudFormation's stack name, …): no deploy can set or remove them.
+  const kept = list.filter(tag => {
+    const key = field(tag, 'key')
+    return key !== DEPLOY_ID_TAG && !key.startsWith('aws:') && !(ignore ?? []).includes(key)
+  })
   sortBy(kept, item => field(item, 'key'))
   target.tags = kept
 }
 
 /**
- * A service definition file and a described service, both normalized. Keys the file leaves out are not
- * compared: a deploy sends only what the file sets and leaves the rest alone (e.g. `desiredCount` left to
- * auto scaling). Defaults are filled on both sides, so a key set to its default equals an unset one.
- * `live` undefined means the service does not exist yet.
+ * A service definition file and a described service, both normalized. The file is the desired state as a
+ * deploy applies it: a key it omits that the deploy still sends (booleans off, load balancers cleared, tags
+ * synced: desired-state.ts) is compared as that value; any other omitted key is not compared, since the deploy
+ * leaves it alone (e.g. `desiredCount` left to auto scaling). Defaults are filled on both sides, so a key set
+ * to its default equals an unset one. `live` undefined means the service does not exist yet.
  */
 export function normalizeServicePair(
   local: unknown,
   live: unknown,
   options: ServiceNormalizeOptions = {}
 ): { local: JsonObject; live: JsonObject | undefined } {
-  const localJson = asObject(toJson(local)) ?? {}
-  for (const key of SERVICE_SKIPPED_KEYS) delete localJson[key]
+  const file = asObject(toJson(local)) ?? {}
+  for (const key of SERVICE_SKIPPED_KEYS) delete file[key]
   const liveJson = live === undefined ? undefined : (asObject(toJson(live)) ?? {})
-  const traits = serviceTraits(localJson, liveJson, options)
+  const traits = serviceTraits(file, liveJson, options)
+  const localJson = desiredService(file, { codeDeploy: traits.controller === 'CODE_DEPLOY' })
   if (liveJson === undefined) return { local: normalizeService(localJson, traits, options), live: undefined }
 
   // Described services keep these in the primary deployment, not at the top level.
   const primary = asArray(liveJson.deployments)?.find(d => field(d, 'status') === 'PRIMARY')
-  for (const key of ['serviceConnectConfiguration', 'volumeConfigurations']) {
+  for (const key of ['serviceConnectConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations']) {
     const fromDeployment = asObject(primary)?.[key]
     if (liveJson[key] === undefined && fromDeployment !== undefined) liveJson[key] = fromDeployment
   }
@@ -248,6 +247,11 @@ function normalizeService(input: JsonObject, traits: ServiceTraits, options: Nor
   }
   if (dc.strategy === 'ROLLING') delete dc.strategy
   sv.deploymentConfiguration = dc
+
+  // Service Connect switched off with nothing else set is the same as none (what a deploy sends to clear it).
+  const connect = asObject(sv.serviceConnectConfiguration)
+  if (connect && connect.enabled === false && Object.keys(connect).length === 1)
+    delete sv.serviceConnectConfiguration
 
   const vpc = asObject(asObject(sv.networkConfiguration)?.awsvpcConfiguration)
   if (vpc) {

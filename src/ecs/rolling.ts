@@ -88,7 +88,7 @@ export async function updateService(
     readonly ignoreTags: readonly string[]
   }
 ): Promise<Applied> {
-  const tagChanges = planTagChanges(options.live.tags ?? [], options.definition?.tags, options.ignoreTags)
+  const tagChanges = planTagChanges(options.live.tags ?? [], options.definition, options.ignoreTags)
   const serviceChanged =
     !serviceMatches(options.definition, options.live, options.desiredCount, options.ignoreTags) ||
     tagChanges.set.length > 0 ||

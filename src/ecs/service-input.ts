@@ -1,6 +1,7 @@
 import type { CreateServiceCommandInput, Service, Tag, UpdateServiceCommandInput } from '@aws-sdk/client-ecs'
 import { jsonEqual } from '../diff/json.js'
 import { normalizeServicePair } from '../diff/normalize.js'
+import { clearsNothing, desiredService } from './desired-state.js'
 
 /** A rendered service definition: CreateService's input without cluster, name and task definition. */
 export type ServiceDefinition = Omit<CreateServiceCommandInput, 'cluster' | 'serviceName' | 'taskDefinition'>
@@ -40,7 +41,10 @@ export function planDesiredCount(
   return { send: wanted, reason: 'definition' }
 }
 
-/** Every field the definition sets that UpdateService accepts; a field it does not set is left alone. */
+/**
+ * Every field UpdateService accepts from the definition. A field the file omits is sent as ecspresso sends it
+ * (desired-state.ts): booleans off, load balancers and the like cleared; the rest are left alone.
+ */
 const UPDATABLE = [
   'availabilityZoneRebalancing',
   'capacityProviderStrategy',
@@ -79,13 +83,15 @@ export function buildUpdateServiceInput(plan: UpdatePlanInput): UpdateServiceCom
     taskDefinition: plan.taskDefinitionArn
   }
   const writable = input as unknown as Record<string, unknown>
-  const definition = plan.definition as unknown as Record<string, unknown> | undefined
+  const definition =
+    plan.definition === undefined
+      ? undefined
+      : (desiredService(plan.definition, { codeDeploy: false }) as Record<string, unknown>)
   if (definition !== undefined) {
     for (const key of UPDATABLE) {
       const value = definition[key]
       if (value === undefined || value === null) continue
-      // An empty list would wipe volume configuration managed elsewhere; never send one.
-      if (key === 'volumeConfigurations' && Array.isArray(value) && value.length === 0) continue
+      if (clearsNothing(key, value, plan.live)) continue
       writable[key] = value
     }
   }
@@ -147,15 +153,17 @@ export interface TagChanges {
 }
 
 /**
- * What it takes to make the service's tags match the definition's: keys in `ignore` (managed elsewhere) and
- * AWS-reserved `aws:` keys are never touched. A definition without `tags` leaves the tags alone.
+ * What it takes to make the service's tags match the definition's, as ecspresso syncs them: a tag the file
+ * does not list is removed (a file without `tags` wants none), except keys in `ignore` (managed elsewhere)
+ * and AWS-reserved `aws:` keys, which are never touched. No definition at all leaves the tags alone.
  */
 export function planTagChanges(
   live: readonly Tag[],
-  wanted: readonly Tag[] | undefined,
+  definition: Pick<ServiceDefinition, 'tags'> | undefined,
   ignore: readonly string[]
 ): TagChanges {
-  if (wanted === undefined) return { set: [], remove: [] }
+  if (definition === undefined) return { set: [], remove: [] }
+  const wanted = definition.tags ?? []
   const managed = (key: string | undefined): key is string =>
     key !== undefined && !ignore.includes(key) && !key.startsWith('aws:')
   const liveMap = new Map(live.filter(t => managed(t.key)).map(t => [t.key!, t.value ?? '']))

@@ -7,6 +7,7 @@ import {
   type Tag,
   type TaskDefinition
 } from '@aws-sdk/client-ecs'
+import { taskSizeValue } from '../definitions/task-size.js'
 import type { Clock } from '../clock.js'
 import { ActionError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -124,12 +125,23 @@ export function registrationTags(definition: RegisterTaskDefinitionCommandInput,
   ]
 }
 
+/** Task-level cpu and memory as the numbers ECS stores ("0.5 GB" → "512"), whatever the file's spelling. */
+export function registeredSizes(
+  definition: RegisterTaskDefinitionCommandInput
+): Pick<RegisterTaskDefinitionCommandInput, 'cpu' | 'memory'> {
+  const sizes: Pick<RegisterTaskDefinitionCommandInput, 'cpu' | 'memory'> = {}
+  if (definition.cpu !== undefined) sizes.cpu = taskSizeValue(definition.cpu, 'cpu')
+  if (definition.memory !== undefined) sizes.memory = taskSizeValue(definition.memory, 'memory')
+  return sizes
+}
+
 async function registerOnce(
   options: ResolveOptions,
   definition: RegisterTaskDefinitionCommandInput
 ): Promise<ResolvedTaskDefinition> {
   const input: RegisterTaskDefinitionCommandInput = {
     ...definition,
+    ...registeredSizes(definition),
     tags: registrationTags(definition, options.deployId)
   }
   const family = definition.family ?? ''

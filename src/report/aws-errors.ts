@@ -38,7 +38,11 @@ const IAM_PREFIX: Record<string, string> = {
   'Secrets Manager': 'secretsmanager',
   CloudFormation: 'cloudformation',
   S3: 's3',
-  'Elastic Load Balancing v2': 'elasticloadbalancing'
+  'Elastic Load Balancing v2': 'elasticloadbalancing',
+  ECR: 'ecr',
+  IAM: 'iam',
+  'CloudWatch Logs': 'logs',
+  EC2: 'ec2'
 }
 
 const POLICY_POINTER = "see the IAM policy in the README's deploy section"

@@ -1,0 +1,168 @@
+// Differential test: the required_version port against github.com/hashicorp/go-version v1.9.0 itself, the
+// library ecspresso checks required_version with. Built once with Go into .cache/; skipped where Go or the
+// module cannot be had, like the image reference differential test.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import {
+  compareVersions,
+  parseConstraints,
+  parseVersion,
+  satisfies,
+  type Constraint,
+  type Version
+} from '../../src/config/go-version.js'
+import { repoRoot } from '../helpers/run-action.js'
+
+const source = join(repoRoot, '__tests__', 'config', 'go-version-go')
+const binary = join(repoRoot, '.cache', 'go-version-go', 'check-version')
+
+function build(): { ok: true } | { ok: false; skip: boolean; reason: string } {
+  if (existsSync(binary)) return { ok: true }
+  if (spawnSync('go', ['version']).status !== 0)
+    return { ok: false, skip: true, reason: 'Go is not installed' }
+  mkdirSync(join(binary, '..'), { recursive: true })
+  const result = spawnSync('go', ['build', '-o', binary, '.'], {
+    cwd: source,
+    encoding: 'utf8',
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+    timeout: 5 * 60_000
+  })
+  if (result.status === 0) return { ok: true }
+  const output = `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
+  // Only a module that cannot be downloaded here skips the test; a build that fails is a failure.
+  const download =
+    /403|404|410|dial tcp|no such host|connection refused|i\/o timeout|TLS handshake|proxyconnect/i
+  return { ok: false, skip: download.test(output), reason: `go build failed: ${output}` }
+}
+
+/** mulberry32, so the generated inputs are the same on every run. */
+function rng(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Versions and constraints from valid and odd pieces: prereleases, metadata, v prefixes, 1 to 5 segments. */
+function inputs(): [string, string, string][] {
+  const next = rng(11)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!
+  const segment = () => pick(['0', '1', '2', '3', '8', '10', '01', '007', '0', '1', '2'])
+  const pre = () =>
+    next() < 0.6
+      ? ''
+      : pick([
+          '-alpha',
+          '-beta.2',
+          '-beta.11',
+          '-rc.1',
+          '-1',
+          '-alpha.1.b',
+          'rc2',
+          '-',
+          '-x.-1',
+          '-01',
+          '-a~b',
+          '-2'
+        ])
+  const meta = () => (next() < 0.8 ? '' : pick(['+meta', '+1.2', '+a-b']))
+  const odd = () =>
+    next() < 0.99 ? '' : pick(['x', '.', '99999999999999999999', '..1', ' ', '\u00a0', '\v'])
+  const version = () => {
+    const segments = Array.from({ length: 1 + Math.floor(next() * 4) }, segment).join('.')
+    return `${pick(['', '', 'v'])}${segments}${pre()}${meta()}${odd()}`
+  }
+  const space = () =>
+    pick(['', '', ' ', '  ', '\t', next() < 0.05 ? '\v' : '', next() < 0.05 ? '\u00a0' : ''])
+  const operator = () =>
+    pick([
+      '',
+      '=',
+      '!=',
+      '>',
+      '<',
+      '>=',
+      '<=',
+      '~>',
+      '~>',
+      '~>',
+      next() < 0.1 ? pick(['=>', '^', '~', '==']) : '>='
+    ])
+  const single = () => `${space()}${operator()}${space()}${version()}${space()}`
+  const out: [string, string, string][] = []
+  for (let i = 0; i < 20_000; i++) {
+    const constraint = Array.from({ length: 1 + Math.floor(next() * 2) }, single).join(pick([',', ',', ',,']))
+    out.push([constraint, version(), version()])
+  }
+  // The forms ecspresso users write, against the version the action declares.
+  for (const c of [
+    '>= 2.0.0',
+    '~> 2.8',
+    '~> 2.8.8',
+    '>= 2.0, < 3',
+    '!= 2.8.7',
+    'v2.8.7',
+    '~> 2',
+    '> 2.8.7-rc1'
+  ])
+    out.push([c, '2.8.7', 'v2.8.7'])
+  return out
+}
+
+function ours([constraint, version, other]: [string, string, string]): string {
+  const parse = <T>(f: () => T): T | undefined => {
+    try {
+      return f()
+    } catch {
+      return undefined
+    }
+  }
+  const v: Version | undefined = parse(() => parseVersion(version))
+  const cs: Constraint[] | undefined = parse(() => parseConstraints(constraint))
+  const o: Version | undefined = parse(() => parseVersion(other))
+  const check =
+    cs === undefined
+      ? 'malformed-constraint'
+      : v === undefined
+        ? 'malformed-version'
+        : String(satisfies(cs, v))
+  const compare = v === undefined || o === undefined ? 'malformed-version' : String(compareVersions(v, o))
+  return `${check} ${compare}`
+}
+
+describe('required_version, against github.com/hashicorp/go-version v1.9.0', () => {
+  const built = build()
+  const test = built.ok || !built.skip ? it : it.skip
+  if (!built.ok && built.skip) console.warn(`skipping the go-version differential test: ${built.reason}`)
+
+  test('parses, checks and compares as go-version does', () => {
+    if (!built.ok) throw new Error(built.reason)
+    const cases = inputs()
+    const result = spawnSync(binary, [], {
+      input: `${cases.map(c => JSON.stringify(c)).join('\n')}\n`,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024
+    })
+    expect(result.status).toBe(0)
+    const theirs = result.stdout.trimEnd().split('\n')
+    expect(theirs).toHaveLength(cases.length)
+    const mismatches = cases
+      .map((c, i) => ({ c, go: theirs[i]!, us: ours(c) }))
+      .filter(({ go, us }) => go !== us)
+      .map(({ c, go, us }) => `${JSON.stringify(c)}: go says ${go}, we say ${us}`)
+    expect(mismatches.slice(0, 20)).toEqual([])
+    // Every outcome is well represented, so the comparison means something.
+    const count = (prefix: string) => theirs.filter(r => r.startsWith(prefix)).length
+    expect(count('true ')).toBeGreaterThan(500)
+    expect(count('false ')).toBeGreaterThan(2000)
+    expect(count('malformed-constraint ')).toBeGreaterThan(500)
+    expect(theirs.filter(r => / -1$/.test(r)).length).toBeGreaterThan(1000)
+    expect(theirs.filter(r => / 0$/.test(r)).length).toBeGreaterThan(100)
+  })
+})
