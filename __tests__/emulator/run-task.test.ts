@@ -182,6 +182,8 @@ describe('a one-off task on the virtual clock', () => {
 
   it('a log group that does not exist: the task fails to start; GetLogEvents says ResourceNotFoundException', async () => {
     await setup('/ecs/missing')
+    // A world with CloudWatch Logs in it, but not this group.
+    emulator.logs.createLogGroup('/ecs/other')
     emulator.scenario.runTasks({ taskDefinitionArn: 'migrate' }, { logs: ['x'] })
     const task = (await run()).tasks![0]!
     await emulator.clock.advance(15_000)
@@ -246,5 +248,15 @@ describe('a one-off task on the virtual clock', () => {
     expect(stopped.lastStatus).toBe('STOPPED')
     expect(stopped.startedAt).toBeUndefined()
     expect(stopped.stoppedReason).toMatch(/^CannotPullContainerError/)
+  })
+
+  it('a world with no log group at all (the demo, logs in moto): groups appear as tasks start', async () => {
+    await setup('/ecs/auto')
+    emulator.scenario.runTasks({ taskDefinitionArn: 'migrate' }, { logs: ['hello'] })
+    const task = (await run()).tasks![0]!
+    await emulator.clock.advance(11_000)
+    expect((await describe1(task.taskArn!)).lastStatus).toBe('RUNNING')
+    const id = task.taskArn!.slice(task.taskArn!.lastIndexOf('/') + 1)
+    expect(emulator.logs.lines('/ecs/auto', `run/app/${id}`)).toEqual(['hello'])
   })
 })

