@@ -315,4 +315,24 @@ describe('command: run', () => {
       .filter(l => l.startsWith('::warning::log group /ecs/missing does not exist'))
     expect(warnings).toHaveLength(1)
   })
+
+  it('aws-actions style, without a config: cluster, service and task-definition suffice', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'run-bare-'))
+    await writeFile(
+      join(bare, 'task-definition.json'),
+      JSON.stringify(taskDefinition('registry.example.com/web:v1'))
+    )
+    emulator.scenario.runTasks({ taskDefinitionArn: 'web' }, { logs: ['ok'], exitCode: 0 })
+    const r = await runAction({
+      cwd: bare,
+      inputs: { command: 'run', cluster: 'prod', service: 'web', 'task-definition': 'task-definition.json' },
+      env: { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: 'us-east-1', ECS_DEPLOY_ACTION_POLL_MS: '100' }
+    })
+    expect(r.exitCode, r.stdout).toBe(0)
+    expect(r.outputs['task-definition-arn']).toBe(arn(1))
+    // The live service lends its network configuration: RunTask was accepted for the awsvpc definition.
+    expect(emulator.calls('RunTask')[0]!.params.networkConfiguration).toEqual(
+      serviceDefinition.networkConfiguration
+    )
+  })
 })
