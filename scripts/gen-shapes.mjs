@@ -42,7 +42,8 @@ const source = model.shapes
 const roots = {
   taskDefinition: 'RegisterTaskDefinitionRequest',
   createService: 'CreateServiceRequest',
-  updateService: 'UpdateServiceRequest'
+  updateService: 'UpdateServiceRequest',
+  taskOverride: 'TaskOverride'
 }
 const primitive = new Set(['string', 'integer', 'long', 'boolean', 'double', 'float', 'timestamp', 'blob'])
 const shapes = {}

@@ -24,7 +24,10 @@ export const Input = {
   KeepRevisions: 'keep-revisions',
   Deregister: 'deregister',
   ExtStr: 'ext-str',
-  ExtCode: 'ext-code'
+  ExtCode: 'ext-code',
+  Overrides: 'overrides',
+  Count: 'count',
+  WatchContainer: 'watch-container'
 } as const
 
 export const Output = {
@@ -39,12 +42,14 @@ export const Output = {
   ConsoleUrl: 'console-url',
   CodedeployDeploymentId: 'codedeploy-deployment-id',
   TaskDefinition: 'task-definition',
-  ServiceDefinition: 'service-definition'
+  ServiceDefinition: 'service-definition',
+  TaskArns: 'task-arns',
+  ExitCode: 'exit-code'
 } as const
 
 export type OutputName = (typeof Output)[keyof typeof Output]
 
-export const Commands = ['deploy', 'render', 'verify', 'rollback', 'register'] as const
+export const Commands = ['deploy', 'render', 'verify', 'run', 'rollback', 'register'] as const
 export type Command = (typeof Commands)[number]
 
 export const RollbackEvents = [

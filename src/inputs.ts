@@ -1,7 +1,9 @@
 import * as core from '@actions/core'
 import { Commands, Input, RollbackEvents, type Command, type RollbackEvent } from './contract.js'
 import { parseDuration } from './duration.js'
+import type { TaskOverride } from '@aws-sdk/client-ecs'
 import { ActionError, ActionErrors, closest } from './errors.js'
+import { parseOverrides } from './ecs/run-overrides.js'
 
 export interface ImageOverride {
   readonly container: string
@@ -27,6 +29,13 @@ export interface ActionInputs {
   readonly redact: boolean
   readonly waitUntil: 'succeeded' | 'ready'
   readonly codedeployInProgress: 'fail' | 'wait' | 'stop'
+  /** `run`: the TaskOverride, checked against the ECS shape (container names are checked by the command). */
+  readonly overrides: TaskOverride | undefined
+  /** `run`: tasks to start, 1–10. */
+  readonly count: number
+  readonly watchContainer: string | undefined
+  /** `run`'s reading of `wait-until`: wait for the tasks to stop (and their exit codes) or to run. */
+  readonly runWaitUntil: 'stopped' | 'running'
   /** Override the config's cluster and service (ecspresso's flags); with no config file, they define one. */
   readonly cluster: string | undefined
   readonly service: string | undefined
@@ -50,7 +59,7 @@ export interface ActionInputs {
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
 export function taskDefinitionFile(inputs: ActionInputs): string | undefined {
-  return ['deploy', 'render', 'verify', 'register'].includes(inputs.command)
+  return ['deploy', 'render', 'verify', 'register', 'run'].includes(inputs.command)
     ? inputs.taskDefinition
     : undefined
 }
@@ -127,9 +136,30 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     return undefined
   }
 
+  const command = oneOf(Input.Command, Commands, 'deploy')
+  // wait-until serves several commands, each with its own values.
+  const isRun = command === 'run'
+  const waitUntilText = optional(Input.WaitUntil)
+  const runWaitUntil = isRun ? oneOf(Input.WaitUntil, ['stopped', 'running'] as const, 'stopped') : 'stopped'
+  const waitUntil =
+    isRun && waitUntilText !== undefined
+      ? 'succeeded'
+      : oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded')
+  const overrides = parseOverrides(optional(Input.Overrides), Input.Overrides, errors)
+  const countText = optional(Input.Count) ?? '1'
+  const taskCount = Number(countText)
+  if (!/^\d+$/.test(countText) || taskCount < 1 || taskCount > 10) {
+    errors.push(
+      new ActionError(`'${countText}' is not a task count`, {
+        where: { input: Input.Count },
+        hint: 'RunTask starts 1 to 10 tasks per call: use a whole number from 1 to 10'
+      })
+    )
+  }
+
   const inputs: ActionInputs = {
     config: optional(Input.Config) ?? 'ecspresso.yml',
-    command: oneOf(Input.Command, Commands, 'deploy'),
+    command,
     imageTag: optional(Input.ImageTag),
     images,
     dryRun: bool(Input.DryRun, false),
@@ -142,8 +172,12 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     githubToken: optional(Input.GithubToken),
     prComment: oneOf(Input.PrComment, ['auto', 'true', 'false'] as const, 'auto'),
     redact: bool(Input.Redact, true),
-    waitUntil: oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded'),
+    waitUntil,
     codedeployInProgress: oneOf(Input.CodedeployInProgress, ['fail', 'wait', 'stop'] as const, 'fail'),
+    overrides,
+    count: Number.isInteger(taskCount) && taskCount >= 1 && taskCount <= 10 ? taskCount : 1,
+    watchContainer: optional(Input.WatchContainer),
+    runWaitUntil,
     cluster: optional(Input.Cluster),
     service: optional(Input.Service),
     taskDefinition: optional(Input.TaskDefinition),
@@ -153,6 +187,18 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     deregister: bool(Input.Deregister, true),
     extStr,
     extCode
+  }
+
+  if (!isRun) {
+    for (const name of [Input.Overrides, Input.WatchContainer] as const) {
+      if (optional(name) !== undefined)
+        errors.push(
+          new ActionError(`${name} applies to command: run only`, {
+            where: { input: name },
+            hint: `remove ${name}, or set command: run`
+          })
+        )
+    }
   }
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {

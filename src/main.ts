@@ -55,7 +55,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       awsClients: ctx.awsClients,
       // A rollback deploys a revision already registered: templates that need this run's IMAGE_TAG must not stop it.
       skipTaskDefinition:
-        (inputs.command === 'deploy' && inputs.skipTaskDefinition) || inputs.command === 'rollback',
+        ((inputs.command === 'deploy' || inputs.command === 'run') && inputs.skipTaskDefinition) ||
+        inputs.command === 'rollback',
       redact: inputs.redact,
       overrides: {
         cluster: inputs.cluster,
@@ -71,6 +72,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     commandStarted = true
     if (inputs.command === 'render') {
       result = await (await import('./commands/render.js')).runRender(ctx, project)
+    } else if (inputs.command === 'run') {
+      result = await (await import('./commands/run.js')).runTasks(ctx, project)
     } else if (inputs.command === 'verify') {
       result = await (await import('./commands/verify.js')).runVerify(ctx, project)
     } else if (inputs.command === 'rollback') {

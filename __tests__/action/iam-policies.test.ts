@@ -70,7 +70,20 @@ const modes: readonly Mode[] = [
     }
   },
   { name: 'render', policies: [], runs: [{ command: 'render' }] },
-  { name: 'verify', policies: ['verify'], runs: [{ command: 'verify' }] }
+  { name: 'verify', policies: ['verify'], runs: [{ command: 'verify' }] },
+  {
+    name: 'run (a one-off task, until it runs)',
+    policies: ['run'],
+    runs: [{ command: 'run', 'wait-until': 'running' }],
+    notCalled: {
+      'iam:PassRole':
+        'checked by IAM when RegisterTaskDefinition and RunTask pass the roles; no call of its own',
+      'ecs:ListTaskDefinitions': 'a RegisterTaskDefinition whose reply was lost, or latest-task-definition',
+      'ecs:RegisterTaskDefinition': 'the rendered definition equals the service’s revision, which is reused',
+      'ecs:TagResource': 'IAM checks it when RegisterTaskDefinition or RunTask carry tags (tag on create)',
+      'ecs:StopTask': 'a timeout or a cancellation stops the tasks'
+    }
+  }
 ]
 
 let world: World

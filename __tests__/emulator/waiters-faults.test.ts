@@ -76,7 +76,8 @@ describe('SDK waiters on a scaled real-time clock', () => {
       new RunTaskCommand({
         cluster: 'prod',
         taskDefinition: taskDefinition!.taskDefinitionArn!,
-        launchType: 'FARGATE'
+        launchType: 'FARGATE',
+        networkConfiguration: network
       })
     )
     const arn = run.tasks![0]!.taskArn!

@@ -156,7 +156,7 @@ describe('natives', () => {
         },
         resources: []
       }),
-      'td.jsonnet': `{ family: 'web' + (std.native('my_tfstate')('output.n') + 1) + std.native('my_tfstate')('output.s'), cpu: std.native('my_tfstate')('output.db').password, containerDefinitions: [{ name: 'app', image: 'nginx' }] }`
+      'td.jsonnet': `{ family: 'web' + (std.native('my_tfstate')('output.n') + 1) + std.native('my_tfstate')('output.s'), containerDefinitions: [{ name: 'app', image: 'nginx', dockerLabels: { password: std.native('my_tfstate')('output.db').password } }] }`
     })
     const loaded = await load({ configPath: `${root}/ecspresso.yml` })
     expect(loaded.taskDefinition?.family).toBe('web4x')

@@ -11,16 +11,19 @@
  *   "taskDefinitions": [ { RegisterTaskDefinition input } ],
  *   "services": [ { CreateService input; "taskDefinition": "family:rev" or ARN } ],
  *   "scalableTargets": [ { RegisterScalableTarget input } ],
+ *   "logGroups": ["/ecs/web"],
  *   "codedeploy": { "applications": ["app"], "deploymentGroups": [ { CreateDeploymentGroup input } ] },
  *   "scenario": { "taskStartSeconds": 10, "taskStopSeconds": 5, "hookSeconds": 5, "healthCheckSeconds": 15,
  *                 "failTasks": [ { "match": { "image": "x" }, "how": { "kind": "cannot-pull" }, "times": 2 } ],
  *                 "placementFailures": [ { "match": { "image": "x" } } ],
+ *                 "runTasks": [ { "match": { "taskDefinitionArn": "migrate" },
+ *                                 "script": { "logs": ["Running migrations"], "exitCode": 3 } } ],
  *                 "failHooks": [ { "event": "AfterAllowTraffic" } ] }
  * }
  */
 import { readFileSync } from 'node:fs'
 import { startEmulator, type Emulator } from './index.js'
-import type { TaskFailure, TaskMatch } from './scenario.js'
+import type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
 import type { Json } from './util.js'
 
 export interface SeedFile {
@@ -30,6 +33,7 @@ export interface SeedFile {
   taskDefinitions?: Json[]
   services?: (Json & { serviceName: string; taskDefinition: string })[]
   scalableTargets?: Json[]
+  logGroups?: string[]
   codedeploy?: { applications?: string[]; deploymentGroups?: Json[] }
   scenario?: {
     taskStartSeconds?: number
@@ -38,6 +42,7 @@ export interface SeedFile {
     healthCheckSeconds?: number
     failTasks?: { match: TaskMatch; how: TaskFailure; times?: number }[]
     placementFailures?: { match: TaskMatch; reason?: string }[]
+    runTasks?: { match: TaskMatch; script: TaskScript }[]
     failHooks?: { event: string; times?: number; message?: string }[]
   }
 }
@@ -58,6 +63,8 @@ export function applySeed(emulator: Emulator, seed: SeedFile): void {
   for (const f of s.failTasks ?? [])
     emulator.scenario.failTasks(f.match, f.how, f.times === undefined ? undefined : { times: f.times })
   for (const p of s.placementFailures ?? []) emulator.scenario.placementFailure(p.match, p.reason)
+  for (const r of s.runTasks ?? []) emulator.scenario.runTasks(r.match, r.script)
+  for (const group of seed.logGroups ?? []) emulator.logs.createLogGroup(group)
   for (const h of s.failHooks ?? []) {
     const options: { times?: number; message?: string } = {}
     if (h.times !== undefined) options.times = h.times

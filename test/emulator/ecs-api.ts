@@ -39,6 +39,9 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
     return ecs.tasks.get(ecs.world.arn('ecs', `task/${cluster.name}/${id}`))
   }
 
+  /** RunTask client tokens per cluster: the tasks each started and the request that started them. */
+  const runTokens = new Map<string, { request: string; tasks: string[] }>()
+
   return {
     CreateCluster: p => ({
       cluster: ecs.describeCluster(
@@ -193,6 +196,21 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
       if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive')
       const count = asNumber(p.count, 'count') ?? 1
       if (count < 1 || count > 10) throw invalidParameter('Count must be between 1 and 10.')
+      checkRunTask(td.body, p)
+      const token = asString(p.clientToken, 'clientToken')
+      if (token !== undefined) {
+        if (token.length > 64) throw invalidParameter('clientToken length must be at most 64.')
+        const { clientToken: _, ...request } = p
+        const earlier = runTokens.get(`${cluster.name}/${token}`)
+        if (earlier && earlier.request !== JSON.stringify(request))
+          throw invalidParameter(
+            'The client token is already used by another request with different parameters.'
+          )
+        if (earlier) {
+          const tasks = earlier.tasks.map(arn => ecs.tasks.get(arn)).filter(t => t !== undefined)
+          return { tasks: tasks.map(t => ecs.describeTask(t, false)), failures: [] }
+        }
+      }
       const placement = ecs.scenario.placementFailure(ecs.matchTarget(td))
       if (placement) return { tasks: [], failures: [{ reason: placement.reason ?? 'RESOURCE:MEMORY' }] }
       const tasks: Json[] = []
@@ -207,7 +225,17 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
           enableExecuteCommand: p.enableExecuteCommand === true,
           tags: asArray(p.tags, 'tags') as Tag[]
         })
+        const platform = asString(p.platformVersion, 'platformVersion')
+        if (platform !== undefined && task.launchType === 'FARGATE')
+          task.platformVersion = platform === 'LATEST' ? '1.4.0' : platform
         tasks.push(ecs.describeTask(task, false))
+      }
+      if (token !== undefined) {
+        const { clientToken: _, ...request } = p
+        runTokens.set(`${cluster.name}/${token}`, {
+          request: JSON.stringify(request),
+          tasks: tasks.map(t => String(t.taskArn))
+        })
       }
       return { tasks, failures: [] }
     },
@@ -366,6 +394,53 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
       if (arn.includes(':cluster/') && !ecs.resourceExists(arn)) throw clusterNotFound()
       if (!ecs.resourceExists(arn)) throw invalidParameter('The specified resource is not found.')
       return { tags: clone(ecs.tags.get(arn) ?? []) }
+    }
+  }
+}
+
+/**
+ * What RunTask refuses before starting anything, worded as ECS words it: a launch type beside a capacity
+ * provider strategy, awsvpc without a network configuration (or one for another network mode), a launch type
+ * the task definition is not compatible with, overrides naming a container the task definition lacks or
+ * longer than 8192 characters.
+ */
+function checkRunTask(td: Json, p: Json): void {
+  const launchType = asString(p.launchType, 'launchType')
+  const strategy = asArray(p.capacityProviderStrategy, 'capacityProviderStrategy')
+  if (launchType !== undefined && strategy.length > 0)
+    throw invalidParameter(
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.'
+    )
+  if (launchType !== undefined && !['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'].includes(launchType))
+    throw invalidParameter(`launchType must be one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES.`)
+  const networkMode = text(td.networkMode) || 'bridge'
+  const network = asObject(p.networkConfiguration, 'networkConfiguration')
+  if (networkMode === 'awsvpc') {
+    const vpc = asObject(network?.awsvpcConfiguration, 'awsvpcConfiguration')
+    if (!vpc)
+      throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+    if (asStringArray(vpc.subnets, 'subnets').length === 0)
+      throw invalidParameter('subnets can not be empty.')
+  } else if (network !== undefined) {
+    throw invalidParameter(
+      'Network Configuration is not valid for the given networkMode of this task definition.'
+    )
+  }
+  const compatibilities = asStringArray(td.requiresCompatibilities, 'requiresCompatibilities')
+  if (launchType === 'FARGATE' && compatibilities.length > 0 && !compatibilities.includes('FARGATE'))
+    throw invalidParameter('Task definition does not support launch_type FARGATE.')
+  const overrides = asObject(p.overrides, 'overrides')
+  if (overrides) {
+    if (JSON.stringify(overrides).length > 8192)
+      throw invalidParameter('Container Overrides length must be at most 8192')
+    const names = (asArray(td.containerDefinitions, 'containerDefinitions') as Json[]).map(c => text(c.name))
+    for (const o of asArray(overrides.containerOverrides, 'containerOverrides') as Json[]) {
+      const name = asString(asObject(o, 'containerOverride')?.name, 'name')
+      if (name === undefined) throw invalidParameter('Container override name must be specified.')
+      if (!names.includes(name))
+        throw invalidParameter(
+          `Override for container named ${name} is not a container in the TaskDefinition.`
+        )
     }
   }
 }

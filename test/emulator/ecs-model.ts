@@ -1,6 +1,6 @@
 /** The ECS emulator's state: what AWS keeps about clusters, task definitions, services, deployments and tasks. */
 import type { Json, Tag } from './util.js'
-import type { TaskFailure } from './scenario.js'
+import type { TaskFailure, TaskScript } from './scenario.js'
 
 export interface Cluster {
   name: string
@@ -108,6 +108,8 @@ export interface ContainerState {
   reason?: string
   cpu?: string
   memory?: string
+  /** awslogs driver: where the container's output goes. */
+  log?: { group: string; stream: string; createGroup: boolean }
 }
 
 export interface TaskState {
@@ -141,6 +143,12 @@ export interface TaskState {
   /** When the load balancer's health checks pass (services with a load balancer; unset while unhealthy). */
   healthyAt?: number
   failAt?: number
+  /** What the containers write and how they exit (one-off tasks). */
+  script?: TaskScript
+  /** When the script's container exits. */
+  exitAt?: number
+  /** Lines already shipped to CloudWatch Logs, per container. */
+  logged?: Record<string, number>
   containers: ContainerState[]
   launchType?: string
   platformVersion?: string

@@ -28,6 +28,7 @@ import {
   type Tag,
   text
 } from './util.js'
+import type { Logs } from './logs.js'
 import type { World } from './world.js'
 
 const MAX_EVENTS = 100
@@ -87,6 +88,8 @@ export class Ecs {
   readonly revisions = new Map<string, ServiceRevision>()
   readonly serviceDeployments = new Map<string, ServiceDeploymentRecord>()
   readonly scenario = new Scenario()
+  /** Where the awslogs driver writes; set by the emulator (absent: logs go nowhere). */
+  logs: Logs | undefined
   /** CreateService client tokens per cluster: the service each created and the request that created it. */
   private readonly clientTokens = new Map<string, { key: string; request: string }>()
 
@@ -753,7 +756,8 @@ export class Ecs {
       lastStatus: 'PENDING',
       essential: c.essential !== false,
       cpu: text(c.cpu ?? 0),
-      ...(c.memory !== undefined ? { memory: text(c.memory) } : {})
+      ...(c.memory !== undefined ? { memory: text(c.memory) } : {}),
+      ...awslogsOf(c, id)
     }))
     const failed = this.scenario.failureFor(this.matchTarget(td, options.service?.name))
     const task: TaskState = {
@@ -774,6 +778,8 @@ export class Ecs {
       version: 1,
       availabilityZone: `${this.world.region}${'abc'[rng.int(3)]}`
     }
+    const script = this.scenario.scriptFor(this.matchTarget(td, options.service?.name))
+    if (script) task.script = script
     if (options.startedBy !== undefined) task.startedBy = options.startedBy
     if (options.service) task.serviceKey = options.service.key
     if (options.deploymentId !== undefined) task.deploymentId = options.deploymentId
@@ -937,6 +943,21 @@ export class Ecs {
     if (arn.includes(':task-definition/')) return this.findTaskDefinition(arn) !== undefined
     return false
   }
+}
+
+/**
+ * Where the awslogs driver sends a container's output: `awslogs-group`, and the stream
+ * `prefix/container/taskId` (without a prefix, the container's id, as Docker names it).
+ */
+function awslogsOf(container: Json, taskId: string): { log?: NonNullable<ContainerState['log']> } {
+  const config = asObject(container.logConfiguration, 'logConfiguration')
+  if (config?.logDriver !== 'awslogs') return {}
+  const options = (asObject(config.options, 'options') ?? {}) as Record<string, unknown>
+  const group = text(options['awslogs-group'])
+  if (group === '') return {}
+  const prefix = text(options['awslogs-stream-prefix'])
+  const stream = prefix === '' ? taskId : `${prefix}/${text(container.name)}/${taskId}`
+  return { log: { group, stream, createGroup: text(options['awslogs-create-group']) === 'true' } }
 }
 
 /** The circuit breaker's failure threshold as AWS documents it. */

@@ -1,5 +1,5 @@
 /**
- * A local AWS emulator for ECS, CodeDeploy and Application Auto Scaling that real SDK v3 clients talk to
+ * A local AWS emulator for ECS, CodeDeploy, Application Auto Scaling and CloudWatch Logs that real SDK v3 clients talk to
  * (`endpoint` / `AWS_ENDPOINT_URL`), with deployments that move on a clock the test controls.
  */
 import type { Server } from 'node:http'
@@ -9,7 +9,8 @@ import { CodeDeploy, type CodeDeploySeed } from './codedeploy.js'
 import { Ecs } from './ecs.js'
 import { ecsOperations } from './ecs-api.js'
 import { Faults, type FaultRule } from './faults.js'
-import type { TaskFailure, TaskMatch } from './scenario.js'
+import { Logs } from './logs.js'
+import type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
 import { step } from './scheduler.js'
 import { isWrite, startServer, type LoggedRequest } from './server.js'
 import { clone, type Json } from './util.js'
@@ -18,7 +19,7 @@ import { World } from './world.js'
 export type { LoggedRequest } from './server.js'
 export type { FaultRule, FaultKind } from './faults.js'
 export { unreliableDeployFaults } from './faults.js'
-export type { TaskFailure, TaskMatch } from './scenario.js'
+export type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
 export type { ClockOptions } from './clock.js'
 
 export interface EmulatorOptions {
@@ -59,6 +60,8 @@ export interface Emulator {
   scenario: {
     failTasks(match: TaskMatch, how: TaskFailure, options?: { times?: number }): void
     placementFailure(match: TaskMatch, reason?: string): void
+    /** What matching tasks' containers log and how they exit (one-off tasks: see TaskScript). */
+    runTasks(match: TaskMatch, script: TaskScript): void
     taskStartSeconds(n: number): void
     taskStopSeconds(n: number): void
     /** Seconds new tasks must stay RUNNING before the deployment completes (default 30). */
@@ -69,6 +72,12 @@ export interface Emulator {
   }
   codedeploy: CodeDeploySeed
   autoscaling: { registerScalableTarget(params: Json): void }
+  /** CloudWatch Logs: groups the awslogs driver writes to (a task whose group is missing fails to start). */
+  logs: {
+    createLogGroup(name: string): void
+    /** The lines in a stream, oldest first ([] when it does not exist). */
+    lines(group: string, stream: string): string[]
+  }
   close(): Promise<void>
 }
 
@@ -82,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   })
   const world = new World(region, accountId, clock, options.seed ?? 42)
   const ecs = (sim.ecs = new Ecs(world))
+  const logs = (ecs.logs = new Logs(world))
   const codedeploy = (sim.codedeploy = new CodeDeploy(world, ecs))
   const autoscaling = new AutoScaling(world)
   const faults = new Faults()
@@ -91,7 +101,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tables: {
       AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations(ecs) },
       CodeDeploy_20141006: { service: 'codedeploy', operations: codedeploy.operations() },
-      AnyScaleFrontendService: { service: 'autoscaling', operations: autoscaling.operations() }
+      AnyScaleFrontendService: { service: 'autoscaling', operations: autoscaling.operations() },
+      Logs_20140328: { service: 'logs', operations: logs.operations() }
     },
     faults,
     log,
@@ -181,6 +192,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       placementFailure: (match, reason) => {
         ecsRef.scenario.placement.push(reason === undefined ? { match } : { match, reason })
       },
+      runTasks: (match, script) => {
+        ecsRef.scenario.scripts.push({ match, script })
+      },
       taskStartSeconds: n => {
         ecsRef.scenario.startSeconds = n
       },
@@ -197,6 +211,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     codedeploy: codedeploy.seed(),
     autoscaling: { registerScalableTarget: params => void autoscaling.register(params) },
+    logs: {
+      createLogGroup: name => logs.createLogGroup(name),
+      lines: (group, stream) => {
+        clock.sync()
+        return (logs.groups.get(group)?.streams.get(stream)?.events ?? []).map(e => e.message)
+      }
+    },
     close: () => closeServer(server)
   }
 }

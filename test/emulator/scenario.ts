@@ -23,6 +23,24 @@ export type TaskFailure =
   /** The load balancer marks the task unhealthy `afterSeconds` after it reached RUNNING. */
   | { kind: 'unhealthy'; afterSeconds?: number; targetGroupArn?: string }
 
+/**
+ * What a task's containers do once RUNNING (a one-off task such as a migration): `logs` are the lines its
+ * container writes, one a second from RUNNING (a list for `container`, or lines per container name), and
+ * `container` (else the first essential one) exits with `exitCode` after `runSeconds` (default: one second
+ * after its last line, at least 5 s), which stops the task when that container is essential.
+ */
+export interface TaskScript {
+  logs?: string[] | Record<string, string[]>
+  exitCode?: number
+  runSeconds?: number
+  container?: string
+}
+
+export interface ScriptRule {
+  match: TaskMatch
+  script: TaskScript
+}
+
 export interface FailureRule {
   match: TaskMatch
   how: TaskFailure
@@ -65,6 +83,7 @@ export function matches(match: TaskMatch, target: MatchTarget): boolean {
 export class Scenario {
   failures: FailureRule[] = []
   placement: PlacementRule[] = []
+  scripts: ScriptRule[] = []
   /** Seconds from launch to RUNNING. */
   startSeconds = 10
   /** Seconds from a stop request to STOPPED (deregistration, SIGTERM, stop timeout). */
@@ -93,6 +112,11 @@ export class Scenario {
     return undefined
   }
 
+  /** The script of a task launched for `target`: the last rule added that matches. */
+  scriptFor(target: MatchTarget): TaskScript | undefined {
+    return [...this.scripts].reverse().find(rule => matches(rule.match, target))?.script
+  }
+
   placementFailure(target: MatchTarget): PlacementRule | undefined {
     return this.placement.find(rule => matches(rule.match, target))
   }
@@ -100,5 +124,6 @@ export class Scenario {
   clear(): void {
     this.failures = []
     this.placement = []
+    this.scripts = []
   }
 }

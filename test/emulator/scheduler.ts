@@ -33,8 +33,10 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
     if (task.stopAt !== undefined && time >= task.stopAt) {
       task.lastStatus = 'STOPPED'
       task.stoppedAt = time
+      // A one-off task stopped by StopTask: its containers got SIGTERM (128 + 15).
+      const stopped = task.script !== undefined && task.stopCode === 'UserInitiated' ? 143 : 0
       for (const c of task.containers) {
-        if (c.lastStatus === 'RUNNING') c.exitCode ??= 0
+        if (c.lastStatus === 'RUNNING') c.exitCode ??= stopped
         c.lastStatus = 'STOPPED'
       }
       task.version++
@@ -66,17 +68,46 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
       task.stopAt = time + 1000
       return
     }
+    // The awslogs driver creates each container's stream as it starts; without its log group the task fails.
+    // Only where the test models CloudWatch Logs (some group exists): elsewhere groups appear as needed.
+    const logs = ecs.logs
+    const strict = logs !== undefined && logs.groups.size > 0
+    const missing = strict
+      ? task.containers.find(c => c.log && !c.log.createGroup && !logs.hasGroup(c.log.group))
+      : undefined
+    if (logs && missing?.log) {
+      missing.reason = `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1`
+      ecs.stopTask(task, 'TaskFailedToStart', missing.reason, time, true)
+      task.stopAt = time + 1000
+      return
+    }
+    for (const c of task.containers) {
+      if (!logs || !c.log) continue
+      if (!logs.hasGroup(c.log.group)) logs.createLogGroup(c.log.group)
+      logs.createStream(c.log.group, c.log.stream)
+    }
     task.lastStatus = 'RUNNING'
     task.startedAt = time
     task.pullStoppedAt = time
     for (const c of task.containers) c.lastStatus = 'RUNNING'
     task.version++
+    if (task.script) {
+      task.exitAt = time + scriptSeconds(task) * 1000
+      shipLogs(ecs, task, time)
+    }
     if (failure) task.failAt = time + (failure.afterSeconds ?? 30) * 1000
     // Behind a load balancer a task is healthy once the target group's health checks pass; never if it fails them.
     const service = task.serviceKey === undefined ? undefined : ecs.services.get(task.serviceKey)
     if (!service || loadBalancersOf(service).length === 0) task.healthyAt = time
     else if (failure?.kind !== 'unhealthy') task.healthyAt = time + ecs.scenario.healthCheckSeconds * 1000
     return
+  }
+  if (task.lastStatus === 'RUNNING' && task.script) {
+    shipLogs(ecs, task, time)
+    if (task.exitAt !== undefined && time >= task.exitAt && !failure) {
+      exitScript(ecs, task, time)
+      return
+    }
   }
   if (task.lastStatus === 'RUNNING' && failure && task.failAt !== undefined && time >= task.failAt) {
     if (failure.kind === 'exit') {
@@ -124,6 +155,59 @@ function stepTask(ecs: Ecs, task: TaskState, time: number): void {
       )
     }
   }
+}
+
+/** The script's lines per container: a list belongs to the script's container. */
+function scriptLines(task: TaskState): Record<string, string[]> {
+  const logs = task.script?.logs
+  if (logs === undefined) return {}
+  if (!Array.isArray(logs)) return logs
+  const name = scriptContainer(task)?.name
+  return name === undefined ? {} : { [name]: logs }
+}
+
+function scriptContainer(task: TaskState): TaskState['containers'][number] | undefined {
+  const named = task.script?.container
+  return named !== undefined
+    ? task.containers.find(c => c.name === named)
+    : (task.containers.find(c => c.essential) ?? task.containers[0])
+}
+
+function scriptSeconds(task: TaskState): number {
+  if (task.script?.runSeconds !== undefined) return task.script.runSeconds
+  const longest = Math.max(0, ...Object.values(scriptLines(task)).map(lines => lines.length))
+  return Math.max(5, longest + 1)
+}
+
+/** Ships every line due by `time` (one a second from RUNNING) to the container's log stream. */
+function shipLogs(ecs: Ecs, task: TaskState, time: number): void {
+  const logs = ecs.logs
+  if (!logs || task.startedAt === undefined) return
+  task.logged ??= {}
+  for (const [name, lines] of Object.entries(scriptLines(task))) {
+    const container = task.containers.find(c => c.name === name)
+    if (!container?.log || container.lastStatus !== 'RUNNING') continue
+    let done = task.logged[name] ?? 0
+    while (done < lines.length && task.startedAt + done * 1000 <= time) {
+      logs.put(container.log.group, container.log.stream, lines[done]!, task.startedAt + done * 1000)
+      done++
+    }
+    task.logged[name] = done
+  }
+}
+
+/** The script's container exits; an essential one stops the task, as on ECS. */
+function exitScript(ecs: Ecs, task: TaskState, time: number): void {
+  const container = scriptContainer(task)
+  delete task.exitAt
+  if (!container) return
+  const exitCode = task.script?.exitCode ?? 0
+  container.exitCode = exitCode
+  container.lastStatus = 'STOPPED'
+  task.version++
+  if (!container.essential) return
+  ecs.stopTask(task, 'EssentialContainerExited', 'Essential container in task exited', time, exitCode !== 0)
+  task.stopAt = time + 1000
 }
 
 interface Counts {

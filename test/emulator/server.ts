@@ -6,7 +6,7 @@ import type { FaultRule, Faults } from './faults.js'
 import { AwsError, type Json } from './util.js'
 
 export interface LoggedRequest {
-  /** `ecs`, `codedeploy` or `autoscaling`. */
+  /** `ecs`, `codedeploy`, `autoscaling` or `logs`. */
   service: string
   operation: string
   params: Json
@@ -28,11 +28,12 @@ export interface ServiceTable {
 export const TARGET_PREFIXES: Record<string, string> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   CodeDeploy_20141006: 'codedeploy',
-  AnyScaleFrontendService: 'autoscaling'
+  AnyScaleFrontendService: 'autoscaling',
+  Logs_20140328: 'logs'
 }
 
 export function isWrite(operation: string): boolean {
-  return !/^(Describe|List|Get|BatchGet)/.test(operation)
+  return !/^(Describe|List|Get|BatchGet|Filter)/.test(operation)
 }
 
 export interface ServerOptions {
@@ -76,7 +77,8 @@ function reply(
 const IAM_PREFIX: Record<string, string> = {
   ecs: 'ecs',
   codedeploy: 'codedeploy',
-  autoscaling: 'application-autoscaling'
+  autoscaling: 'application-autoscaling',
+  logs: 'logs'
 }
 
 function faultError(rule: FaultRule, service: string, operation: string, accountId: string): AwsError {
