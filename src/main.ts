@@ -91,12 +91,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     summaryWritten = await sink.writeSummary(result.summary)
     cancel.reported()
-    if (result.failure !== undefined) sink.fail(result.failure)
+    if (result.failure !== undefined) sink.fail(result.failure, result.exitCode)
   } catch (error) {
     const text = describeError(error)
     if (isDebugRun(env)) sink.debug(errorStack(error))
     sink.setOutput(Output.Status, 'failed')
-    if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted))
+    if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted, ctx?.inputs))
     // A dry run on a pull request: the sticky comment says the plan failed instead of showing the last one.
     if (ctx) await (await import('./github/plan-comment.js')).commentFailedPlan(ctx, text)
     cancel.reported()

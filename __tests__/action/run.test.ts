@@ -131,7 +131,7 @@ describe('command: run', () => {
       { logs: ['Running migrations', 'PG::UndefinedTable: relation "users" does not exist'], exitCode: 3 }
     )
     const r = await run({ 'image-tag': 'v2', overrides: migrate })
-    expect(r.exitCode, r.stdout).not.toBe(0)
+    expect(r.exitCode, r.stdout).toBe(3)
     expect(r.outputs.status).toBe('failed')
     expect(r.outputs['exit-code']).toBe('3')
     expect(r.errors[0]).toBe(

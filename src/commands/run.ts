@@ -192,7 +192,12 @@ export async function runTasks(ctx: CommandContext, project: Project): Promise<C
     status: outcome.status,
     outputs: runOutputs(report),
     summary: runSummary(report),
-    failure
+    failure,
+    // A migration that exits 3 fails the step with 3, as running the container by hand would.
+    exitCode:
+      failure !== undefined && outcome.exitCode !== undefined && outcome.exitCode > 0
+        ? outcome.exitCode
+        : undefined
   }
 }
 

@@ -52,4 +52,6 @@ export interface CommandResult {
   readonly summary: string
   /** Set when the step must fail (after outputs and summary are written). */
   readonly failure?: string | undefined
+  /** The process's exit code when the step fails, if not 1 (`run`: the watched container's non-zero exit). */
+  readonly exitCode?: number | undefined
 }

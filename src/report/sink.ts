@@ -158,8 +158,11 @@ export function group<T>(title: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** Marks the step failed with an error annotation: redacted, escaped by core. */
-export function fail(message: string): void {
+/** Fails the step with `message`; `exitCode` (1 to 255) replaces @actions/core's 1. */
+export function fail(message: string, exitCode?: number): void {
   core.setFailed(redact(message))
+  if (exitCode !== undefined && Number.isInteger(exitCode) && exitCode > 1 && exitCode < 256)
+    process.exitCode = exitCode
 }
 
 function annotation(where: Where | undefined): core.AnnotationProperties {
