@@ -2,7 +2,6 @@
 // library ecspresso checks required_version with. Built once with Go into .cache/; skipped where Go or the
 // module cannot be had, like the image reference differential test.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -13,29 +12,10 @@ import {
   type Constraint,
   type Version
 } from '../../src/config/go-version.js'
+import { buildGoProgram } from '../../test/go/build.js'
 import { repoRoot } from '../helpers/run-action.js'
 
 const source = join(repoRoot, '__tests__', 'config', 'go-version-go')
-const binary = join(repoRoot, '.cache', 'go-version-go', 'check-version')
-
-function build(): { ok: true } | { ok: false; skip: boolean; reason: string } {
-  if (existsSync(binary)) return { ok: true }
-  if (spawnSync('go', ['version']).status !== 0)
-    return { ok: false, skip: true, reason: 'Go is not installed' }
-  mkdirSync(join(binary, '..'), { recursive: true })
-  const result = spawnSync('go', ['build', '-o', binary, '.'], {
-    cwd: source,
-    encoding: 'utf8',
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
-    timeout: 5 * 60_000
-  })
-  if (result.status === 0) return { ok: true }
-  const output = `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
-  // Only a module that cannot be downloaded here skips the test; a build that fails is a failure.
-  const download =
-    /403|404|410|dial tcp|no such host|connection refused|i\/o timeout|TLS handshake|proxyconnect/i
-  return { ok: false, skip: download.test(output), reason: `go build failed: ${output}` }
-}
 
 /** mulberry32, so the generated inputs are the same on every run. */
 function rng(seed: number): () => number {
@@ -137,14 +117,14 @@ function ours([constraint, version, other]: [string, string, string]): string {
 }
 
 describe('required_version, against github.com/hashicorp/go-version v1.9.0', () => {
-  const built = build()
+  const built = buildGoProgram(source, 'check-version')
   const test = built.ok || !built.skip ? it : it.skip
   if (!built.ok && built.skip) console.warn(`skipping the go-version differential test: ${built.reason}`)
 
   test('parses, checks and compares as go-version does', () => {
     if (!built.ok) throw new Error(built.reason)
     const cases = inputs()
-    const result = spawnSync(binary, [], {
+    const result = spawnSync(built.binary, [], {
       input: `${cases.map(c => JSON.stringify(c)).join('\n')}\n`,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024

@@ -2,33 +2,13 @@
 // reference implementation (what Docker, containerd and the ECS agent parse `image` with). Built once with Go
 // into .cache/; skipped where Go or the module cannot be had, like the ecspresso conformance test.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { parseImageReference } from '../../src/definitions/reference.js'
+import { buildGoProgram } from '../../test/go/build.js'
 import { repoRoot } from '../helpers/run-action.js'
 
 const source = join(repoRoot, '__tests__', 'definitions', 'reference-go')
-const binary = join(repoRoot, '.cache', 'reference-go', 'parse-reference')
-
-function build(): { ok: true } | { ok: false; skip: boolean; reason: string } {
-  if (existsSync(binary)) return { ok: true }
-  if (spawnSync('go', ['version']).status !== 0)
-    return { ok: false, skip: true, reason: 'Go is not installed' }
-  mkdirSync(join(binary, '..'), { recursive: true })
-  const result = spawnSync('go', ['build', '-o', binary, '.'], {
-    cwd: source,
-    encoding: 'utf8',
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
-    timeout: 5 * 60_000
-  })
-  if (result.status === 0) return { ok: true }
-  const output = `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`
-  // Only a module that cannot be downloaded here skips the test; a build that fails is a failure.
-  const download =
-    /403|404|410|dial tcp|no such host|connection refused|i\/o timeout|TLS handshake|proxyconnect/i
-  return { ok: false, skip: download.test(output), reason: `go build failed: ${output}` }
-}
 
 /** mulberry32, so the generated inputs are the same on every run. */
 function rng(seed: number): () => number {
@@ -136,14 +116,14 @@ function inputs(): string[] {
 }
 
 describe('image references, against github.com/distribution/reference', () => {
-  const built = build()
+  const built = buildGoProgram(source, 'parse-reference')
   const test = built.ok || !built.skip ? it : it.skip
   if (!built.ok && built.skip) console.warn(`skipping the differential reference test: ${built.reason}`)
 
   test('accepts and refuses the same references', () => {
     if (!built.ok) throw new Error(built.reason)
     const cases = inputs()
-    const result = spawnSync(binary, [], {
+    const result = spawnSync(built.binary, [], {
       input: `${cases.map(c => JSON.stringify(c)).join('\n')}\n`,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 
 import {
   DescribeServicesCommand,
@@ -41,6 +41,7 @@ import {
 import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '../report/deploy.js'
 import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
+import { makeDeployId, readOnly, signalName } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 /** How long a read may take after a cancellation, so the report comes within 2 s of the signal. */
@@ -210,11 +211,6 @@ interface RollingStep {
   awsError: AwsErrorInfo | undefined
   /** The signal that cancelled the step after its first ending (e.g. while following a rollback). */
   cancelledBy: string | undefined
-}
-
-const signalName = (ctx: CommandContext): string => {
-  const reason: unknown = ctx.signal?.reason
-  return typeof reason === 'string' ? reason : 'a cancellation'
 }
 
 /** Register, create or update, watch: the first ending. Writes are recorded as they are acknowledged. */
@@ -511,21 +507,6 @@ async function taskDefinitionToDeploy(
   })
   ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
   return resolved
-}
-
-async function readOnly<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (error) {
-    throw isAwsError(error) ? awsActionError(error) : error
-  }
-}
-
-/** Unique per run attempt: tags the registration and seeds the CreateService client token. */
-function makeDeployId(ctx: CommandContext): string {
-  const run = ctx.github.runId ?? 'local'
-  const attempt = ctx.github.runAttempt ?? '1'
-  return `${run}-${attempt}-${randomBytes(4).toString('hex')}`
 }
 
 function clientToken(deployId: string, cluster: string, service: string): string {

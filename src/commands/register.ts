@@ -13,6 +13,7 @@ import type { Project } from '../project.js'
 import { annotateErrors, awsActionError, explainAwsError, isAwsError } from '../report/aws-errors.js'
 import { registerSummary } from '../report/revisions.js'
 import type { CommandContext, CommandResult } from './types.js'
+import { readOnly } from './steps.js'
 
 export async function runRegister(ctx: CommandContext, project: Project): Promise<CommandResult> {
   const definition = project.taskDefinition
@@ -127,12 +128,4 @@ async function latestRevision(
 
 function nextRevision(arn: string | undefined): number {
   return arn === undefined ? 1 : Number(arn.slice(arn.lastIndexOf(':') + 1)) + 1
-}
-
-async function readOnly<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (error) {
-    throw isAwsError(error) ? awsActionError(error) : error
-  }
 }

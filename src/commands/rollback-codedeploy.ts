@@ -15,6 +15,7 @@ import { annotateErrors, awsActionError, isAwsError } from '../report/aws-errors
 import { details } from '../report/markdown.js'
 import { finish, type Plan } from './rollback.js'
 import type { CommandResult } from './types.js'
+import { readOnly } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 
@@ -200,12 +201,4 @@ export function appSpecTaskDefinition(content: string | undefined): string | und
     // Unreadable: the service's own revision stands in.
   }
   return undefined
-}
-
-async function readOnly<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (error) {
-    throw isAwsError(error) ? awsActionError(error) : error
-  }
 }

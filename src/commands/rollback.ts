@@ -30,6 +30,7 @@ import { annotateErrors, awsActionError, explainAwsError, isAwsError } from '../
 import { consoleUrl } from '../report/deploy.js'
 import { rollbackSummary, type RollbackReport } from '../report/revisions.js'
 import type { CommandContext, CommandResult } from './types.js'
+import { readOnly, signalName } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 
@@ -333,10 +334,8 @@ function endingOf(watch: WatchResult, ctx: CommandContext): Ending {
       return { kind: 'timed-out', reason: watch.reason }
     case 'superseded':
       return { kind: 'superseded' }
-    case 'cancelled': {
-      const reason: unknown = ctx.signal?.reason
-      return { kind: 'cancelled', signal: typeof reason === 'string' ? reason : 'a cancellation' }
-    }
+    case 'cancelled':
+      return { kind: 'cancelled', signal: signalName(ctx) }
     default:
       return { kind: 'failed', reason: watch.reason }
   }
@@ -431,13 +430,5 @@ export async function finish(plan: Plan, done: Finished): Promise<CommandResult>
     outputs,
     summary: done.extraSummary === undefined ? summary : `${summary}\n${done.extraSummary}`,
     failure: done.failure
-  }
-}
-
-async function readOnly<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (error) {
-    throw isAwsError(error) ? awsActionError(error) : error
   }
 }

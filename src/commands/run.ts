@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import {
   DescribeTaskDefinitionCommand,
   type ECSClient,
@@ -39,6 +39,7 @@ import type { Project } from '../project.js'
 import { annotateErrors, awsActionError, explainAwsError, isAwsError } from '../report/aws-errors.js'
 import { runOutputs, runSummary, type RunReport } from '../report/run.js'
 import type { CommandContext, CommandResult } from './types.js'
+import { makeDeployId, readOnly, signalName } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 /** How long a call may take after a cancellation, so the report comes within 2 s of the signal. */
@@ -213,11 +214,6 @@ interface RunStep {
   tasks: Task[]
   tail: LogTail | undefined
   logsNote: string | undefined
-}
-
-const signalName = (ctx: CommandContext): string => {
-  const reason: unknown = ctx.signal?.reason
-  return typeof reason === 'string' ? reason : 'a cancellation'
 }
 
 async function startAndFollow(
@@ -460,16 +456,4 @@ function isTransient(error: unknown): boolean {
   if (isThrottling(error)) return true
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
   return status === undefined || status >= 500
-}
-
-async function readOnly<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (error) {
-    throw isAwsError(error) ? awsActionError(error) : error
-  }
-}
-
-function makeDeployId(ctx: CommandContext): string {
-  return `${ctx.github.runId ?? 'local'}-${ctx.github.runAttempt ?? '1'}-${randomBytes(4).toString('hex')}`
 }
