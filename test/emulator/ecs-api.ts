@@ -1,6 +1,7 @@
 /** ECS operations as the JSON 1.1 protocol calls them: params in, reply body out. */
 import { clusterNotFound, type Ecs } from './ecs.js'
 import type { TaskState } from './ecs-model.js'
+import { rollBackNative } from './native-deploy.js'
 import {
   AwsError,
   asArray,
@@ -338,6 +339,11 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
       const service = ecs.services.get(record.serviceKey)
       const previous = service?.lastCompleted
       const now = ecs.world.now()
+      // Blue/green, linear, canary: traffic goes back to the blue revision, still running (also in bake time).
+      if (service && record.native) {
+        rollBackNative(ecs, service, record, 'Service deployment rolled back because of a stop request.', now)
+        return { serviceDeploymentArn: arn }
+      }
       if (!service || !previous)
         throw new AwsError(
           'ConflictException',
@@ -360,6 +366,45 @@ export function ecsOperations(ecs: Ecs): Record<string, Operation> {
         record,
         from: previous.deploymentId
       })
+      return { serviceDeploymentArn: arn }
+    },
+
+    ContinueServiceDeployment: p => {
+      const arn = asString(p.serviceDeploymentArn, 'serviceDeploymentArn', true)
+      const hookId = asString(p.hookId, 'hookId', true)
+      const action = asString(p.action, 'action') ?? 'CONTINUE'
+      if (action !== 'CONTINUE' && action !== 'ROLLBACK')
+        throw invalidParameter(`Invalid action '${action}'. The valid values are ROLLBACK, CONTINUE.`)
+      const record = ecs.serviceDeployments.get(arn)
+      if (!record) throw new AwsError('ServiceDeploymentNotFoundException', 'Service deployment not found.')
+      // The developer guide: the hook must be AWAITING_ACTION and the deployment IN_PROGRESS.
+      if (record.status !== 'IN_PROGRESS')
+        throw invalidParameter(
+          `The service deployment is in ${record.status} status. Only an IN_PROGRESS deployment can be continued.`
+        )
+      const hook = record.native?.hooks.find(h => h.hookId === hookId)
+      if (!hook)
+        throw invalidParameter(`The lifecycle hook ${hookId} was not found in the service deployment.`)
+      if (hook.status !== 'AWAITING_ACTION' || hook.stage !== record.native?.stage)
+        throw invalidParameter(
+          `The lifecycle hook ${hookId} is in ${hook.status} status. Only a hook in AWAITING_ACTION status can be continued.`
+        )
+      const now = ecs.world.now()
+      record.updatedAt = now
+      if (action === 'CONTINUE') {
+        hook.status = 'SUCCEEDED'
+      } else {
+        hook.status = 'FAILED'
+        const service = ecs.services.get(record.serviceKey)
+        if (service)
+          rollBackNative(
+            ecs,
+            service,
+            record,
+            `Service deployment rolled back by ContinueServiceDeployment at ${hook.stage}.`,
+            now
+          )
+      }
       return { serviceDeploymentArn: arn }
     },
 

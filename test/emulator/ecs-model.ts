@@ -1,6 +1,7 @@
 /** The ECS emulator's state: what AWS keeps about clusters, task definitions, services, deployments and tasks. */
 import type { Json, Tag } from './util.js'
 import type { TaskFailure, TaskScript } from './scenario.js'
+import type { NativeState } from './native-deploy.js'
 
 export interface Cluster {
   name: string
@@ -197,6 +198,8 @@ export interface ServiceDeploymentRecord {
   deploymentConfiguration: Json
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string }
   circuitBreaker: { status: string; failureCount: number; threshold: number }
+  /** BLUE_GREEN, LINEAR and CANARY deployments: lifecycle stage, hooks, traffic. */
+  native?: NativeState
 }
 
 export type { Tag }

@@ -29,6 +29,7 @@ import {
   text
 } from './util.js'
 import type { Logs } from './logs.js'
+import { checkStrategy, describeNative, startNative } from './native-deploy.js'
 import type { World } from './world.js'
 
 const MAX_EVENTS = 100
@@ -339,6 +340,14 @@ export class Ecs {
     if (params.launchType !== undefined && params.capacityProviderStrategy !== undefined)
       throw invalidParameter('Specifying both a launch type and capacity provider strategy is not supported.')
     if (td) this.checkServiceAgainst(td, params)
+    const deploymentConfiguration = this.deploymentConfiguration(
+      asObject(params.deploymentConfiguration, 'deploymentConfiguration')
+    )
+    checkStrategy(
+      deploymentConfiguration,
+      asArray(params.loadBalancers, 'loadBalancers') as Json[],
+      controller.type
+    )
     const now = this.world.now()
     const settings: Json = {}
     for (const k of SERVICE_SETTINGS) if (params[k] !== undefined) settings[k] = clone(params[k])
@@ -368,7 +377,7 @@ export class Ecs {
       createdAt: now,
       createdBy: `arn:aws:iam::${this.world.accountId}:root`,
       deploymentController: controller,
-      deploymentConfiguration: this.deploymentConfiguration(asObject(params.deploymentConfiguration, 'dc')),
+      deploymentConfiguration,
       deployments: [],
       events: [],
       settings,
@@ -474,6 +483,11 @@ export class Ecs {
     const target = this.findTaskDefinition(taskDefinition)
     if (target && !codeDeploy) this.checkServiceAgainst(target, effective)
     const dc = asObject(params.deploymentConfiguration, 'deploymentConfiguration')
+    checkStrategy(
+      this.deploymentConfiguration(dc, service.deploymentConfiguration),
+      asArray(effective.loadBalancers, 'loadBalancers') as Json[],
+      service.deploymentController.type
+    )
     const desired = asNumber(params.desiredCount, 'desiredCount')
     if (desired !== undefined && desired < 0) throw invalidParameter('Desired count must be 0 or more.')
     if (redeploy && codeDeploy)
@@ -555,6 +569,7 @@ export class Ecs {
         }
       }
       this.serviceDeployments.set(record.arn, record)
+      startNative(this, service, record, at, service.deployments.length)
     }
     for (const old of service.deployments) old.status = 'ACTIVE'
     const deployment: Deployment = {
@@ -930,7 +945,8 @@ export class Ecs {
             serviceRevisionArn: record.rollback.serviceRevisionArn
           }
         : undefined,
-      deploymentCircuitBreaker: clone(record.circuitBreaker)
+      deploymentCircuitBreaker: clone(record.circuitBreaker),
+      ...describeNative(record)
     })
   }
 

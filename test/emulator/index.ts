@@ -11,6 +11,7 @@ import { ecsOperations } from './ecs-api.js'
 import { Faults, type FaultRule } from './faults.js'
 import { Logs } from './logs.js'
 import type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
+import type { HookRule } from './native-deploy.js'
 import { step } from './scheduler.js'
 import { isWrite, startServer, type LoggedRequest } from './server.js'
 import { clone, type Json } from './util.js'
@@ -20,6 +21,7 @@ export type { LoggedRequest } from './server.js'
 export type { FaultRule, FaultKind } from './faults.js'
 export { unreliableDeployFaults } from './faults.js'
 export type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
+export type { HookRule } from './native-deploy.js'
 export type { ClockOptions } from './clock.js'
 
 export interface EmulatorOptions {
@@ -68,6 +70,12 @@ export interface Emulator {
     taskStableSeconds(n: number): void
     /** Seconds from RUNNING until target group health checks pass, for services with a load balancer (15). */
     healthCheckSeconds(n: number): void
+    /**
+     * ECS-native deployments: how Lambda lifecycle hooks answer (first rule matching the hook's target ARN and
+     * stage; default SUCCEEDED after 5 s). NO_ANSWER lets the hook time out.
+     */
+    answerHooks(rule: HookRule): void
+    lambdaHookSeconds(n: number): void
     clear(): void
   }
   codedeploy: CodeDeploySeed
@@ -206,6 +214,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
       healthCheckSeconds: n => {
         ecsRef.scenario.healthCheckSeconds = n
+      },
+      answerHooks: rule => {
+        ecsRef.scenario.hookRules.push({ ...rule })
+      },
+      lambdaHookSeconds: n => {
+        ecsRef.scenario.lambdaHookSeconds = n
       },
       clear: () => ecsRef.scenario.clear()
     },

@@ -1,3 +1,5 @@
+import type { HookRule } from './native-deploy.js'
+
 /** Named failure scenarios tests switch on: which tasks fail, how, and where placement fails. */
 
 export interface TaskMatch {
@@ -100,6 +102,9 @@ export class Scenario {
   healthCheckSeconds = 15
   /** CodeDeploy: seconds each lifecycle hook takes. */
   hookSeconds = 5
+  /** ECS-native deployments: how Lambda lifecycle hooks answer (default: SUCCEEDED after lambdaHookSeconds). */
+  hookRules: HookRule[] = []
+  lambdaHookSeconds = 5
 
   /** The failure of the next task launched for `target`, and the rule's image match (which container). */
   failureFor(target: MatchTarget): { how: TaskFailure; image?: string | RegExp } | undefined {
@@ -125,5 +130,6 @@ export class Scenario {
     this.failures = []
     this.placement = []
     this.scripts = []
+    this.hookRules = []
   }
 }

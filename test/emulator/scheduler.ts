@@ -5,6 +5,7 @@
  */
 import { failureThreshold, type Ecs } from './ecs.js'
 import type { Deployment, Service, TaskState } from './ecs-model.js'
+import { holdsBlue, launchesGreen, nativeDone, stepNative } from './native-deploy.js'
 
 const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000
 /** ECS repeats an identical placement message at most this often. */
@@ -336,6 +337,14 @@ function percent(service: Service, key: 'maximumPercent' | 'minimumHealthyPercen
 function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
   const tasks = ecs.tasksOf(service)
   countFailures(ecs, service, tasks, time)
+  // Native (blue/green, linear, canary) service deployments move through their stages first.
+  for (const r of ecs.serviceDeployments.values())
+    if (
+      r.native &&
+      r.serviceKey === service.key &&
+      (r.status === 'IN_PROGRESS' || r.status === 'ROLLBACK_IN_PROGRESS')
+    )
+      stepNative(ecs, service, r, time)
   const primary = service.deployments.find(d => d.status === 'PRIMARY')
   if (!primary) return
   const desired = service.status === 'ACTIVE' ? service.desiredCount : 0
@@ -353,9 +362,13 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
     return
   }
 
+  const hold = holdsBlue(record)
   const olds = service.deployments.filter(d => d !== primary && d.status === 'ACTIVE')
-  for (const d of olds) d.desiredCount = 0
-  const maxTotal = Math.floor((desired * percent(service, 'maximumPercent')) / 100)
+  for (const d of olds) if (!hold) d.desiredCount = 0
+  // Blue/green runs the green revision beside the whole blue one.
+  const maxTotal = record?.native
+    ? desired * 2
+    : Math.floor((desired * percent(service, 'maximumPercent')) / 100)
   const minHealthy = Math.ceil((desired * percent(service, 'minimumHealthyPercent')) / 100)
 
   // Old deployments: pending tasks go at once; running ones while enough healthy tasks remain (behind a load
@@ -363,7 +376,7 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
   const all = counts(tasks)
   let healthy = all.running.filter(t => isHealthy(t, time)).length
   const toStop: TaskState[] = []
-  for (const old of [...olds].reverse()) {
+  for (const old of hold ? [] : [...olds].reverse()) {
     const c = counts(tasks, old)
     toStop.push(...c.pending)
     for (const t of c.running) {
@@ -388,7 +401,7 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
   }
 
   // Start primary tasks up to maximumPercent.
-  if (!primary.halted && service.status === 'ACTIVE') {
+  if (!primary.halted && service.status === 'ACTIVE' && launchesGreen(record)) {
     const alive = counts(tasks).alive.filter(t => !toStop.includes(t)).length
     const room = Math.max(maxTotal, desired > 0 ? 1 : 0) - alive
     const need = desired - mine.alive.length
@@ -415,7 +428,7 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
     now.running.length === desired &&
     now.pending.length === 0 &&
     now.running.every(t => (t.startedAt ?? 0) <= stableSince && isHealthy(t, time))
-  if (settled && primary.rolloutState === 'IN_PROGRESS') {
+  if (settled && primary.rolloutState === 'IN_PROGRESS' && nativeDone(record)) {
     primary.rolloutState = 'COMPLETED'
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`
     primary.updatedAt = time
