@@ -467,3 +467,38 @@ describe('ECS-native deployments: lifecycle on the virtual clock', () => {
     expect(after.at - shift.at).toBeLessThan(190)
   })
 })
+
+describe('ECS-native deployments: the seed file', () => {
+  it('answerHooks and lambdaHookSeconds from a seed file script the Lambda hooks', async () => {
+    const { applySeed } = await import('../../test/emulator/cli.js')
+    applySeed(emulator, {
+      taskDefinitions: [webTaskDefinition('nginx:1.26') as never],
+      services: [
+        {
+          cluster: 'prod',
+          serviceName: 'web',
+          taskDefinition: 'web:1',
+          desiredCount: 1,
+          launchType: 'FARGATE',
+          networkConfiguration: network,
+          loadBalancers: loadBalancers,
+          deploymentConfiguration: {
+            strategy: 'BLUE_GREEN',
+            bakeTimeInMinutes: 0,
+            lifecycleHooks: [{ hookTargetArn: LAMBDA, roleArn: ROLE, lifecycleStages: ['PRE_SCALE_UP'] }]
+          }
+        }
+      ],
+      scenario: { lambdaHookSeconds: 40, answerHooks: [{ stage: 'PRE_SCALE_UP', answer: 'FAILED' }] }
+    })
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand(webTaskDefinition('nginx:1.27'))
+    )
+    const arn = await deploy(taskDefinition!.taskDefinitionArn!)
+    await emulator.clock.advance(35_000)
+    expect((await describeDeployment(arn)).lifecycleHookDetails![0]!.status).toBe('IN_PROGRESS')
+    const { last } = await walk(arn, 120, finished)
+    expect(last.status).toBe('ROLLBACK_SUCCESSFUL')
+    expect(last.lifecycleHookDetails![0]!.status).toBe('FAILED')
+  })
+})

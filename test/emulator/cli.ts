@@ -18,13 +18,16 @@
  *                 "placementFailures": [ { "match": { "image": "x" } } ],
  *                 "runTasks": [ { "match": { "taskDefinitionArn": "migrate" },
  *                                 "script": { "logs": ["Running migrations"], "exitCode": 3 } } ],
- *                 "failHooks": [ { "event": "AfterAllowTraffic" } ] }
+ *                 "failHooks": [ { "event": "AfterAllowTraffic" } ],
+ *                 "lambdaHookSeconds": 5,
+ *                 "answerHooks": [ { "stage": "POST_TEST_TRAFFIC_SHIFT", "answer": "FAILED" } ] }
  * }
  */
 import { readFileSync } from 'node:fs'
 import { startEmulator, type Emulator } from './index.js'
 import type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
 import type { Json } from './util.js'
+import type { HookRule } from './native-deploy.js'
 
 export interface SeedFile {
   region?: string
@@ -44,6 +47,9 @@ export interface SeedFile {
     placementFailures?: { match: TaskMatch; reason?: string }[]
     runTasks?: { match: TaskMatch; script: TaskScript }[]
     failHooks?: { event: string; times?: number; message?: string }[]
+    /** ECS-native deployments' Lambda lifecycle hooks. */
+    lambdaHookSeconds?: number
+    answerHooks?: HookRule[]
   }
 }
 
@@ -55,6 +61,8 @@ export function applySeed(emulator: Emulator, seed: SeedFile): void {
   if (s.taskStopSeconds !== undefined) emulator.scenario.taskStopSeconds(s.taskStopSeconds)
   if (s.hookSeconds !== undefined) emulator.codedeploy.hookSeconds(s.hookSeconds)
   if (s.healthCheckSeconds !== undefined) emulator.scenario.healthCheckSeconds(s.healthCheckSeconds)
+  if (s.lambdaHookSeconds !== undefined) emulator.scenario.lambdaHookSeconds(s.lambdaHookSeconds)
+  for (const rule of s.answerHooks ?? []) emulator.scenario.answerHooks(rule)
   for (const service of seed.services ?? []) emulator.seedService(service)
   for (const target of seed.scalableTargets ?? []) emulator.autoscaling.registerScalableTarget(target)
   for (const app of seed.codedeploy?.applications ?? []) emulator.codedeploy.createApplication(app)
