@@ -123,9 +123,13 @@ describe('ECS-native deployments: validation on CreateService and UpdateService'
       /Invalid strategy 'SIDEWAYS'/
     ],
     [
-      'BLUE_GREEN without a load balancer',
-      { deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } },
-      /requires a load balancer with an advancedConfiguration/
+      'a strategy other than ROLLING with the CODE_DEPLOY controller',
+      {
+        deploymentController: { type: 'CODE_DEPLOY' },
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 },
+        loadBalancers
+      },
+      /requires the ECS deployment controller/
     ],
     [
       'BLUE_GREEN without bakeTimeInMinutes',
@@ -227,18 +231,28 @@ describe('ECS-native deployments: validation on CreateService and UpdateService'
     expect(service!.loadBalancers![0]!.advancedConfiguration).toEqual(loadBalancers[0]!.advancedConfiguration)
   })
 
-  it('refuses UpdateService to BLUE_GREEN on a service without load balancers, changing nothing', async () => {
+  it('accepts BLUE_GREEN without a load balancer (no managed traffic shifting)', async () => {
+    const { service } = await create({
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }
+    })
+    expect(service!.deploymentConfiguration!.strategy).toBe('BLUE_GREEN')
+  })
+
+  it('refuses UpdateService to BLUE_GREEN without bakeTimeInMinutes, changing nothing', async () => {
     const td = emulator.seedTaskDefinition(webTaskDefinition())
-    seedWebService(emulator, td, 1)
+    seedWebService(emulator, td, 1, { loadBalancers })
     await expect(
       ecs.send(
         new UpdateServiceCommand({
           cluster: 'prod',
           service: 'web',
-          deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }
+          deploymentConfiguration: { strategy: 'BLUE_GREEN' }
         })
       )
-    ).rejects.toMatchObject({ name: 'InvalidParameterException' })
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: /bakeTimeInMinutes must be specified/
+    })
     const s = (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] })))
       .services![0]!
     expect(s.deploymentConfiguration!.strategy).toBeUndefined()

@@ -148,10 +148,9 @@ export function checkStrategy(dc: Json, loadBalancers: Json[], controller: strin
       throw invalidParameter(`${where}.timeoutConfiguration.action must be CONTINUE or ROLLBACK.`)
   }
   if (strategy === 'ROLLING') return
-  if (loadBalancers.length === 0)
-    throw invalidParameter(
-      `The ${strategy} deployment strategy requires a load balancer with an advancedConfiguration.`
-    )
+  // Without a load balancer (or Service Connect) blue/green is allowed, only without managed traffic shifting
+  // ("Required resources for Amazon ECS blue/green deployments"). Behind one, the emulator insists on the
+  // advanced configuration ECS needs to shift traffic.
   for (const [i, lb] of loadBalancers.entries()) {
     const advanced = asObject(lb.advancedConfiguration, `loadBalancers[${i}].advancedConfiguration`)
     if (!advanced)
