@@ -452,6 +452,24 @@ describe('ECS-native deployments: lifecycle on the virtual clock', () => {
     expect(await runningTaskDefinitions()).toEqual([oldArn, oldArn])
   })
 
+  it('a deployment started while another is in progress begins at RECONCILE_SERVICE and supersedes it', async () => {
+    const { newArn } = await seed({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['RECONCILE_SERVICE', 'POST_SCALE_UP'] }]
+    })
+    const first = await deploy(newArn)
+    await walk(first, 600, d => (d.lifecycleHookDetails ?? []).some(h => h.status === 'AWAITING_ACTION'))
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand(webTaskDefinition('nginx:1.28'))
+    )
+    const second = await deploy(taskDefinition!.taskDefinitionArn!)
+    expect((await describeDeployment(first)).status).toBe('STOPPED')
+    const d = await describeDeployment(second)
+    expect(d).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'RECONCILE_SERVICE' })
+    expect(d.lifecycleHookDetails).toEqual([expect.objectContaining({ status: 'AWAITING_ACTION' })])
+  })
+
   it('CANARY holds production traffic shift for canaryBakeTimeInMinutes', async () => {
     const { newArn } = await seed({
       strategy: 'CANARY',
