@@ -26,7 +26,7 @@ import { describeLive, type LiveState } from '../ecs/live.js'
 import { createService, rollbackService, updateService, type Applied } from '../ecs/rolling.js'
 import { planDesiredCount, type DesiredCountPlan, type ServiceDefinition } from '../ecs/service-input.js'
 import { pickStrategy } from '../ecs/strategy.js'
-import { resolveTaskDefinition, type ResolvedTaskDefinition } from '../ecs/task-definition.js'
+import type { ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { watchDeployment, type WatchResult } from '../ecs/watch.js'
 import { checkAgainstLiveService } from '../definitions/index.js'
 import { ActionError } from '../errors.js'
@@ -41,7 +41,7 @@ import {
 import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '../report/deploy.js'
 import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
-import { makeDeployId, readOnly, signalName } from './steps.js'
+import { makeDeployId, projectTaskDefinition, readOnly, signalName } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 /** How long a read may take after a cancellation, so the report comes within 2 s of the signal. */
@@ -493,18 +493,7 @@ async function taskDefinitionToDeploy(
   live: LiveState,
   deployId: string
 ): Promise<ResolvedTaskDefinition> {
-  const resolved = await resolveTaskDefinition({
-    ecs,
-    clock: ctx.clock,
-    log: ctx.log,
-    live,
-    definition: project.taskDefinition,
-    skip: ctx.inputs.skipTaskDefinition,
-    latest: ctx.inputs.latestTaskDefinition,
-    deployId,
-    definitionPath: project.taskDefinitionPath,
-    ignoreTags: project.config.ignore.tags
-  })
+  const resolved = await projectTaskDefinition(ctx, project, ecs, live, deployId)
   ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
   return resolved
 }

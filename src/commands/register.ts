@@ -3,7 +3,6 @@
  * register. Like a deploy, a definition equal to the family's latest ACTIVE revision registers nothing.
  */
 import { DescribeTaskDefinitionCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs'
-import { randomBytes } from 'node:crypto'
 import { Output } from '../contract.js'
 import { keepRevisionsAfter, keepRevisionsDryRun } from '../deploy/keep-revisions.js'
 import type { LiveState } from '../ecs/live.js'
@@ -13,7 +12,7 @@ import type { Project } from '../project.js'
 import { annotateErrors, awsActionError, explainAwsError, isAwsError } from '../report/aws-errors.js'
 import { registerSummary } from '../report/revisions.js'
 import type { CommandContext, CommandResult } from './types.js'
-import { readOnly } from './steps.js'
+import { makeDeployId, readOnly } from './steps.js'
 
 export async function runRegister(ctx: CommandContext, project: Project): Promise<CommandResult> {
   const definition = project.taskDefinition
@@ -70,7 +69,7 @@ export async function runRegister(ctx: CommandContext, project: Project): Promis
       definition,
       skip: false,
       latest: false,
-      deployId: `${ctx.github.runId ?? 'local'}-${ctx.github.runAttempt ?? '1'}-${randomBytes(4).toString('hex')}`,
+      deployId: makeDeployId(ctx),
       definitionPath: project.taskDefinitionPath,
       ignoreTags
     })

@@ -27,11 +27,7 @@ import {
   watchedContainer,
   type RunSettings
 } from '../ecs/run-task.js'
-import {
-  resolveTaskDefinition,
-  sameTaskDefinition,
-  type ResolvedTaskDefinition
-} from '../ecs/task-definition.js'
+import { sameTaskDefinition, type ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { pollPlanner } from '../ecs/watch.js'
 import { ActionError, ActionErrors } from '../errors.js'
 import { LogTail, logSourceOf } from '../logs/tail.js'
@@ -39,7 +35,7 @@ import type { Project } from '../project.js'
 import { annotateErrors, awsActionError, explainAwsError, isAwsError } from '../report/aws-errors.js'
 import { runOutputs, runSummary, type RunReport } from '../report/run.js'
 import type { CommandContext, CommandResult } from './types.js'
-import { makeDeployId, readOnly, signalName } from './steps.js'
+import { makeDeployId, projectTaskDefinition, readOnly, signalName } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 /** How long a call may take after a cancellation, so the report comes within 2 s of the signal. */
@@ -76,7 +72,7 @@ export async function runTasks(ctx: CommandContext, project: Project): Promise<C
   let resolved: ResolvedTaskDefinition | undefined
   let definition: TaskDefinition | RegisterTaskDefinitionCommandInput
   if (inputs.skipTaskDefinition) {
-    resolved = await readOnly(() => resolve(ctx, project, ecs, live))
+    resolved = await readOnly(() => projectTaskDefinition(ctx, project, ecs, live))
     definition = resolved.taskDefinition ?? (await readOnly(() => describeTaskDefinition(ecs, resolved!.arn)))
   } else if (project.taskDefinition !== undefined) {
     definition = project.taskDefinition
@@ -229,7 +225,7 @@ async function startAndFollow(
   const resolved =
     planned ??
     (live.service === undefined ? await latestIfSame(ctx, project, ecs) : undefined) ??
-    (await resolve(ctx, project, ecs, live, deployId))
+    (await projectTaskDefinition(ctx, project, ecs, live, deployId))
   record.taskDefinition = resolved.arn
   if (resolved.registered) record.registered = resolved.arn
   log.info(`${resolved.registered ? 'registered' : 'running'} task definition ${resolved.arn}`)
@@ -377,27 +373,6 @@ async function afterEnding(step: RunStep, ending: TaskEnding): Promise<void> {
   }
   // The lines a container wrote just before it stopped.
   if (!cancelled && ending.kind !== 'not-waited') await step.tail?.poll()
-}
-
-async function resolve(
-  ctx: CommandContext,
-  project: Project,
-  ecs: ECSClient,
-  live: LiveState,
-  deployId = makeDeployId(ctx)
-): Promise<ResolvedTaskDefinition> {
-  return resolveTaskDefinition({
-    ecs,
-    clock: ctx.clock,
-    log: ctx.log,
-    live,
-    definition: project.taskDefinition,
-    skip: ctx.inputs.skipTaskDefinition,
-    latest: ctx.inputs.latestTaskDefinition,
-    deployId,
-    definitionPath: project.taskDefinitionPath,
-    ignoreTags: project.config.ignore.tags
-  })
 }
 
 /**
