@@ -1,7 +1,6 @@
 // Differential test: the required_version port against github.com/hashicorp/go-version v1.9.0 itself, the
 // library ecspresso checks required_version with. Built once with Go into .cache/; skipped where Go or the
 // module cannot be had, like the image reference differential test.
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -12,7 +11,7 @@ import {
   type Constraint,
   type Version
 } from '../../src/config/go-version.js'
-import { buildGoProgram } from '../../test/go/build.js'
+import { askGoOracle, buildGoProgram } from '../../test/go/build.js'
 import { repoRoot } from '../helpers/run-action.js'
 
 const source = join(repoRoot, '__tests__', 'config', 'go-version-go')
@@ -124,13 +123,7 @@ describe('required_version, against github.com/hashicorp/go-version v1.9.0', () 
   test('parses, checks and compares as go-version does', () => {
     if (!built.ok) throw new Error(built.reason)
     const cases = inputs()
-    const result = spawnSync(built.binary, [], {
-      input: `${cases.map(c => JSON.stringify(c)).join('\n')}\n`,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024
-    })
-    expect(result.status).toBe(0)
-    const theirs = result.stdout.trimEnd().split('\n')
+    const theirs = askGoOracle(built.binary, cases)
     expect(theirs).toHaveLength(cases.length)
     const mismatches = cases
       .map((c, i) => ({ c, go: theirs[i]!, us: ours(c) }))

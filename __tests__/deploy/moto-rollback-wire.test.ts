@@ -8,16 +8,15 @@ import {
   ECSClient,
   ListTaskDefinitionsCommand
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { createAwsClients } from '../../src/aws/clients.js'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { runRegister } from '../../src/commands/register.js'
 import { runRollback } from '../../src/commands/rollback.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { memoryLogger } from '../../src/log.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { startMoto, type Moto } from '../../test/moto/index.js'
-import { describeWithMoto } from '../helpers/moto.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import { describeWithMoto, motoAndEmulator } from '../helpers/moto.js'
 import { context, project } from './harness.js'
 
 process.env.AWS_ACCESS_KEY_ID ??= 'testing'
@@ -75,20 +74,11 @@ async function sequence(endpoint: string) {
 }
 
 describeWithMoto('rollback, register and keep-revisions on the wire: emulator and moto agree', () => {
-  let moto: Moto | undefined
-  let emulator: Emulator
-  beforeAll(async () => {
-    moto = await startMoto()
-    emulator = await startEmulator()
-  }, 600_000)
-  afterAll(async () => {
-    await moto?.stop()
-    await emulator?.close()
-  })
+  const { moto, emulator } = motoAndEmulator()
 
   it('the same requests are accepted by both and leave the same revisions', async () => {
-    const onMoto = await sequence(moto!.endpoint)
-    const onEmulator = await sequence(emulator.endpoint)
+    const onMoto = await sequence(moto().endpoint)
+    const onEmulator = await sequence(emulator().endpoint)
     expect(onMoto).toEqual({
       statuses: ['started', 'started', 'started', 'registered', 'registered'],
       running: 'wire:1',

@@ -7,13 +7,12 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { createAwsClients } from '../../src/aws/clients.js'
 import { runDeploy } from '../../src/commands/deploy.js'
 import { memoryLogger } from '../../src/log.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { startMoto, type Moto } from '../../test/moto/index.js'
-import { describeWithMoto } from '../helpers/moto.js'
+import type { Emulator } from '../../test/emulator/index.js'
+import { describeWithMoto, motoAndEmulator } from '../helpers/moto.js'
 import { context, project } from './harness.js'
 
 process.env.AWS_ACCESS_KEY_ID ??= 'testing'
@@ -79,20 +78,11 @@ async function deployTwice(target: Target) {
 }
 
 describeWithMoto('deploy requests on the wire: emulator and moto agree', () => {
-  let moto: Moto | undefined
-  let emulator: Emulator
-  beforeAll(async () => {
-    moto = await startMoto()
-    emulator = await startEmulator()
-  }, 600_000)
-  afterAll(async () => {
-    await moto?.stop()
-    await emulator?.close()
-  })
+  const { moto, emulator } = motoAndEmulator()
 
   it('register + create, then register + update, accepted by both with the same end state', async () => {
-    const onMoto = await deployTwice({ name: 'moto', endpoint: moto!.endpoint })
-    const onEmulator = await deployTwice({ name: 'emulator', endpoint: emulator.endpoint })
+    const onMoto = await deployTwice({ name: 'moto', endpoint: moto().endpoint })
+    const onEmulator = await deployTwice({ name: 'emulator', endpoint: emulator().endpoint })
     for (const side of [onMoto, onEmulator]) {
       expect(side.results.map(r => r.status)).toEqual(['started', 'started'])
       expect(side.service?.taskDefinition).toMatch(/:task-definition\/wire:2$/)

@@ -16,12 +16,10 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand
 } from '@aws-sdk/client-ecs'
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { runSettings, runTaskInput } from '../../src/ecs/run-task.js'
 import { LogTail } from '../../src/logs/tail.js'
-import { startEmulator, type Emulator } from '../../test/emulator/index.js'
-import { startMoto, type Moto } from '../../test/moto/index.js'
-import { describeWithMoto } from '../helpers/moto.js'
+import { describeWithMoto, motoAndEmulator } from '../helpers/moto.js'
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' }
 
@@ -107,20 +105,11 @@ async function runOn(endpoint: string) {
 }
 
 describeWithMoto('run requests on the wire: emulator and moto agree', () => {
-  let moto: Moto | undefined
-  let emulator: Emulator
-  beforeAll(async () => {
-    moto = await startMoto()
-    emulator = await startEmulator()
-  }, 600_000)
-  afterAll(async () => {
-    await moto?.stop()
-    await emulator?.close()
-  })
+  const { moto, emulator } = motoAndEmulator()
 
   it('RunTask refusal, the log tail over GetLogEvents tokens, a missing log group', async () => {
-    const onMoto = await runOn(moto!.endpoint)
-    const onEmulator = await runOn(emulator.endpoint)
+    const onMoto = await runOn(moto().endpoint)
+    const onEmulator = await runOn(emulator().endpoint)
     expect(onMoto).toEqual({
       both: 'InvalidParameterException',
       lines: ['Running migrations', '== CreateUsers: migrating', '== CreateUsers: migrated', 'done'],

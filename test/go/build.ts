@@ -54,3 +54,14 @@ function build(source: string, name: string): GoBuild {
   renameSync(partial, binary)
   return { ok: true, binary }
 }
+
+/** Sends `cases` to a built oracle as JSON lines on stdin and returns its answer lines, one a case. */
+export function askGoOracle(binary: string, cases: readonly unknown[]): string[] {
+  const result = spawnSync(binary, [], {
+    input: `${cases.map(c => JSON.stringify(c)).join('\n')}\n`,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024
+  })
+  if (result.status !== 0) throw new Error(`${binary} exited with ${result.status}: ${result.stderr}`)
+  return result.stdout.trimEnd().split('\n')
+}
