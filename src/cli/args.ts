@@ -40,6 +40,8 @@ const CLI_FLAGS = {
   endpoint: 'value',
   region: 'value',
   profile: 'value',
+  'summary-file': 'value',
+  quiet: 'bool',
   debug: 'bool',
   color: 'bool',
   help: 'bool'
@@ -63,6 +65,10 @@ export interface CliArgs {
   readonly endpoint: string | undefined
   readonly region: string | undefined
   readonly profile: string | undefined
+  /** Also write the summary's Markdown here, as the runner's GITHUB_STEP_SUMMARY would hold it. */
+  readonly summaryFile: string | undefined
+  /** Only the summary, warnings, errors and outputs: no log lines. */
+  readonly quiet: boolean
   readonly debug: boolean
   readonly color: boolean | undefined
   readonly help: boolean
@@ -98,8 +104,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       positional.push(arg)
       continue
     }
-    if (arg === '-h') {
-      cli.help = true
+    if (arg === '-h' || arg === '-q') {
+      cli[arg === '-h' ? 'help' : 'quiet'] = true
       continue
     }
     const eq = arg.indexOf('=')
@@ -174,6 +180,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     endpoint: stringFlag(cli.endpoint),
     region: stringFlag(cli.region),
     profile: stringFlag(cli.profile),
+    summaryFile: stringFlag(cli['summary-file']),
+    quiet: cli.quiet === true,
     debug: cli.debug === true,
     color: typeof cli.color === 'boolean' ? cli.color : undefined,
     help: cli.help === true
@@ -225,6 +233,8 @@ export function helpText(): string {
     '  --endpoint <url>       one endpoint for every AWS service, e.g. the local emulator (sets AWS_ENDPOINT_URL)',
     '',
     'Other:',
+    '  --summary-file <path>  also write the summary as Markdown (what the job summary would show)',
+    '  --quiet                no log lines: the summary, warnings, errors and outputs only',
     '  --debug                print debug lines',
     '  --color, --no-color    colour the output (default: when the output is a terminal and NO_COLOR is unset)',
     '  -h, --help             this text',

@@ -3,6 +3,7 @@
  * command line and its sink writing to a terminal. Log lines go to stderr; the summary and the outputs to
  * stdout, except for `render`, whose stdout is the rendered definitions (as ecspresso's), so `> file` works.
  */
+import { appendFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Commands, Input, Output } from '../contract.js'
 import { formatLocation } from '../errors.js'
@@ -60,7 +61,7 @@ export async function runCli(
 
   sink.useTerminal({
     // render's log repeats the definitions stdout prints.
-    info: text => (rendering ? undefined : line(text)),
+    info: text => (rendering || args.quiet ? undefined : line(text)),
     warning: (text, where) => {
       const at =
         where?.file === undefined
@@ -69,8 +70,11 @@ export async function runCli(
       line(errStyle.bold(`warning: ${at}${text}`))
     },
     debug: text => (args.debug ? line(errStyle.dim(`debug: ${text}`)) : undefined),
-    heading: title => (rendering ? undefined : line(errStyle.bold(`\n▸ ${title}`))),
-    summary: markdown => void out.write(`\n${markdownToTerminal(markdown, outStyle)}`),
+    heading: title => (rendering || args.quiet ? undefined : line(errStyle.bold(`\n▸ ${title}`))),
+    summary: markdown => {
+      if (args.summaryFile !== undefined) appendFileSync(args.summaryFile, `${markdown}\n`)
+      out.write(`\n${markdownToTerminal(markdown, outStyle)}`)
+    },
     output: (name, value) => void outputs.push([name, value]),
     error: text => line(errStyle.bold(`error: ${text}`))
   })

@@ -226,8 +226,11 @@ function htmlBlock(html: string, style: TerminalStyle): string {
   return [head, text].filter(part => part !== '').join('\n')
 }
 
-/** An inline token's children as text. */
-function inline(token: Token | undefined, style: TerminalStyle): string {
+/**
+ * An inline token's children as text. Links read `text (url)`; with `footnotes` (in tables, where a URL
+ * would widen a whole column) `text [n]`, the URL collected as note n.
+ */
+function inline(token: Token | undefined, style: TerminalStyle, footnotes?: string[]): string {
   let out = ''
   const links: (string | null)[] = []
   let strong = ''
@@ -257,7 +260,12 @@ function inline(token: Token | undefined, style: TerminalStyle): string {
       }
       case 'link_close': {
         const href = links.pop()
-        if (href && !href.startsWith('#') && !out.endsWith(href)) out += ` (${href})`
+        if (!href || href.startsWith('#') || out.endsWith(href)) break
+        if (footnotes === undefined) out += ` (${href})`
+        else {
+          const n = footnotes.indexOf(href) + 1 || footnotes.push(href)
+          out += style.dim(` [${n}]`)
+        }
         break
       }
       case 'image':
@@ -275,6 +283,7 @@ function inline(token: Token | undefined, style: TerminalStyle): string {
 
 function table(tokens: readonly Token[], style: TerminalStyle): string {
   const rows: { cells: string[]; header: boolean }[] = []
+  const footnotes: string[] = []
   const align: ('left' | 'right' | 'center')[] = []
   let current: string[] | undefined
   let inHead = false
@@ -295,12 +304,11 @@ function table(tokens: readonly Token[], style: TerminalStyle): string {
           : styleAttr.includes('center')
             ? 'center'
             : 'left'
-      current.push(inline(tokens[i + 1], style).replace(/\n/g, ' '))
+      current.push(inline(tokens[i + 1], style, footnotes).replace(/\n/g, ' '))
     }
   }
   // A table whose header cells are all empty is a list of key/value rows: no header line.
   const visible = rows.filter(row => !(row.header && row.cells.every(cell => cell.trim() === '')))
-  const hasHeader = visible.some(row => row.header)
   const columns = Math.max(0, ...visible.map(row => row.cells.length))
   const widths = Array.from({ length: columns }, (_, c) =>
     Math.max(0, ...visible.map(row => displayWidth(row.cells[c] ?? '')))
@@ -317,7 +325,8 @@ function table(tokens: readonly Token[], style: TerminalStyle): string {
     lines.push((row.header ? cells.map(style.bold) : cells).join('  ').trimEnd())
     if (row.header) lines.push(style.dim(widths.map(w => '─'.repeat(Math.max(1, w))).join('  ')))
   }
-  return hasHeader || lines.length > 0 ? lines.join('\n') : ''
+  for (const [index, href] of footnotes.entries()) lines.push(style.dim(`[${index + 1}] ${href}`))
+  return lines.join('\n')
 }
 
 // eslint-disable-next-line no-control-regex
