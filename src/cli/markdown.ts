@@ -168,7 +168,7 @@ const SPARKS = '▁▂▃▄▅▆▇█'
  */
 function mermaid(source: string, style: TerminalStyle): string {
   const lines = source.split('\n').map(line => line.trim())
-  const kind = lines[0] ?? ''
+  const kind = (lines[0] ?? '').split(/\s+/)[0] ?? ''
   const title = /^title\s+"?(.*?)"?$/.exec(lines.find(line => line.startsWith('title ')) ?? '')?.[1]
   if (kind !== 'xychart-beta' && kind !== 'xychart') {
     return style.dim(`[${kind || 'mermaid'} diagram${title ? `: ${title}` : ''}; drawn on GitHub]`)

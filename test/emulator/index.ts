@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   accountId?: string
   /** Seeds ids (task ids, deployment ids, event ids) so runs repeat. */
   seed?: number
+  /** The port to listen on (the CLI's `--port`); a free one by default. */
+  port?: number
 }
 
 export interface SeedServiceOptions {
@@ -106,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log: LoggedRequest[] = []
   const ecsRef = ecs
   const { server, endpoint } = await startServer({
+    port: options.port,
     tables: {
       AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations(ecs) },
       CodeDeploy_20141006: { service: 'codedeploy', operations: codedeploy.operations() },

@@ -45,6 +45,8 @@ export interface ServerOptions {
   sync(): void
   requestId(): string
   accountId: string
+  /** The port to listen on; 0 or unset picks a free one. */
+  port?: number | undefined
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -211,7 +213,7 @@ export async function startServer(options: ServerOptions): Promise<{ server: Ser
     })
   })
   server.keepAliveTimeout = 5000
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return { server, endpoint: `http://127.0.0.1:${port}` }
 }
