@@ -4,22 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { colorStyle, displayWidth, markdownToTerminal } from '../../src/cli/markdown.js'
 import { timelineChart } from '../../src/report/deploy.js'
 import { repoRoot } from '../helpers/run-action.js'
-
-/** Markdown syntax that must not reach a terminal. */
-export function rawMarkdown(text: string): string[] {
-  const found: string[] = []
-  for (const line of text.split('\n')) {
-    if (/^\s*\|.*\|\s*$/.test(line)) found.push(`table row: ${line}`)
-    if (/^\s*(```|~~~)/.test(line)) found.push(`fence: ${line}`)
-    if (/<\/?(details|summary|sub|br)\b|<!--/i.test(line)) found.push(`html: ${line}`)
-    if (/\*\*\S/.test(line)) found.push(`bold: ${line}`)
-    if (/\]\(https?:/.test(line)) found.push(`link: ${line}`)
-    if (/^#{1,6} \S/.test(line)) found.push(`heading: ${line}`)
-    if (/::(group|endgroup|stop-commands)/.test(line)) found.push(`workflow command: ${line}`)
-    if (/&(lt|gt|amp|quot);/.test(line)) found.push(`entity: ${line}`)
-  }
-  return found
-}
+import { rawMarkdown } from './helpers.js'
 
 /** The column at which `word` starts on each line that holds it (by default: the second column). */
 function columnsOf(text: string, lineStart: RegExp, word?: RegExp): number[] {
