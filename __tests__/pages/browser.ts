@@ -1,7 +1,7 @@
 // Headless Chromium (Debian's package) driven by playwright-core, and what a page that GitHub would show looks
 // like once drawn: its charts, tables, headings and visible text, the console errors and the requests it made.
 import { existsSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -22,19 +22,26 @@ const FLAGS = [
   '--disable-sync'
 ]
 
-/** One browser, with a profile of its own, for every page of a test file. */
-export async function launchChromium(): Promise<BrowserContext> {
+/** One browser, with a profile of its own (removed on close), for every page of a test file. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does, with apt-get)`)
   }
   const profile = await mkdtemp(join(tmpdir(), 'pages-chromium-'))
-  return chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 900 },
     colorScheme: 'light'
   })
+  return {
+    context,
+    close: async () => {
+      await context.close()
+      await rm(profile, { recursive: true, force: true })
+    }
+  }
 }
 
 export interface Chart {

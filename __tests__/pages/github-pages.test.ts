@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, it } from '@jest/globals'
-import type { BrowserContext } from 'playwright-core'
+import { afterAll, beforeAll, describe, it, jest } from '@jest/globals'
 import { writeGithubPage } from '../../scripts/demo/github-page.js'
 import type { TimelinePoint } from '../../src/ecs/watch.js'
 import { timelineChart } from '../../src/report/deploy.js'
@@ -21,15 +20,18 @@ if (!existsSync(CHROMIUM) && !inCi) {
   process.emitWarning(`skipping the page tests: ${CHROMIUM} is missing (apt-get install chromium)`)
 }
 
-let browser: BrowserContext
+// Each test runs the action and draws a page: seconds, more on two busy cores.
+jest.setTimeout(60_000)
+
+let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined
 let dir: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'github-pages-'))
-  if (suite === describe) browser = await launchChromium()
+  if (suite === describe) chromium = await launchChromium()
 }, 30_000)
 afterAll(async () => {
-  await browser?.close()
+  await chromium?.close()
   // KEEP_PAGES=1 keeps the pages and the screenshot to look at.
   if (process.env.KEEP_PAGES === undefined) await rm(dir, { recursive: true, force: true })
   else process.emitWarning(`pages kept in ${dir}`)
@@ -39,7 +41,7 @@ afterAll(async () => {
 async function render(name: string, markdown: string, screenshot = false): Promise<Looked> {
   const file = join(dir, `${name}.html`)
   await writeGithubPage({ title: name, markdown, file })
-  return look(browser, file, screenshot ? join(dir, `${name}.png`) : undefined)
+  return look(chromium!.context, file, screenshot ? join(dir, `${name}.png`) : undefined)
 }
 
 /** What a reader of the Markdown expects to see drawn, counted from its source without a Markdown parser. */
