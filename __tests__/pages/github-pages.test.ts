@@ -10,7 +10,7 @@ import { writeGithubPage } from '../../scripts/demo/github-page.js'
 import type { TimelinePoint } from '../../src/ecs/watch.js'
 import { timelineChart } from '../../src/report/deploy.js'
 import { CHROMIUM, launchChromium, look, type Looked } from './browser.js'
-import { dryRunComment, rollingDeploy } from './scenarios.js'
+import { blueGreenDeploy, dryRunComment, rollingDeploy } from './scenarios.js'
 import { expect } from '../helpers/expect.js'
 
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
@@ -72,7 +72,8 @@ const RAW = [
   /\*\*/,
   /```/,
   /::(group|endgroup|error|warning|notice)::/,
-  /<\/?(details|summary|br|b|code)\b/
+  /<\/?(details|summary|br|b|code|sub)\b/,
+  /<!--/
 ]
 
 function expectRenderedLikeGithub(markdown: string, seen: Looked): void {
@@ -121,6 +122,14 @@ suite('summaries and comments as GitHub renders them, in headless Chromium', () 
     const seen = await render('pr-comment', run.markdown)
     expectRenderedLikeGithub(run.markdown, seen)
     expect(seen.allText).toContain('registry.example.com/web:v2')
+  })
+
+  it('a CodeDeploy blue/green deploy: its lifecycle events render', async () => {
+    const run = await blueGreenDeploy()
+    expect(run.exitCode, run.stdout).toBe(0)
+    const seen = await render('bluegreen', run.markdown)
+    expectRenderedLikeGithub(run.markdown, seen)
+    expect(seen.allText).toContain('AfterAllowTraffic')
   })
 
   it('the rollout chart of a ten-minute deploy of 6 tasks draws both series over every point', async () => {

@@ -2,7 +2,13 @@
 // (60x real time) and the fake GitHub API, in the scenarios whose Markdown is richest.
 import { startEmulator } from '../../test/emulator/index.js'
 import { startFakeGithub } from '../../test/github/server.js'
-import { blackBoxProject, runAgainst, seedLiveWeb, startWatchedEmulator } from '../helpers/black-box.js'
+import {
+  blackBoxProject,
+  runAgainst,
+  seedLiveWeb,
+  startBlueGreen,
+  startWatchedEmulator
+} from '../helpers/black-box.js'
 import { circuitBreaker, webService, webTask } from '../helpers/fixtures.js'
 
 export interface Rendered {
@@ -77,5 +83,16 @@ export async function dryRunComment(): Promise<Rendered> {
   } finally {
     await emulator.close()
     await github.close()
+  }
+}
+
+/** A CodeDeploy blue/green deploy of web:2.0 with an AfterAllowTestTraffic hook: lifecycle events in the summary. */
+export async function blueGreenDeploy(): Promise<Rendered> {
+  const { emulator, dir } = await startBlueGreen('pages-bluegreen-')
+  try {
+    const run = await runAgainst(emulator, dir, { 'image-tag': '2.0' })
+    return { markdown: run.summary, exitCode: run.exitCode, status: run.outputs.status, stdout: run.stdout }
+  } finally {
+    await emulator.close()
   }
 }
