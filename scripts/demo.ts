@@ -15,6 +15,7 @@ import { applySeed, type SeedFile } from '../test/emulator/cli.js'
 import { startEmulator } from '../test/emulator/index.js'
 import { NODE24 } from '../test/emulator/process.js'
 import { startFakeGithub } from '../test/github/server.js'
+import { writeGithubPage } from './demo/github-page.js'
 
 const root = resolve(import.meta.dirname, '..')
 const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
@@ -38,20 +39,12 @@ interface SceneResult {
   readonly notes: string[]
 }
 
-interface Page {
-  readonly title: string
-  readonly markdown: string
-  readonly file: string
-}
-type PageWriter = (options: Page) => Promise<void>
-
 const emulator = await startEmulator({ clock: { mode: 'real', speed } })
 const seed = JSON.parse(await readFile(join(root, 'examples/rolling/seed.json'), 'utf8')) as SeedFile
 applySeed(emulator, seed)
 const nativeConfig = await seedNativeBlueGreen()
 const github = await startFakeGithub()
 github.setHead(REPO, PR, SHA)
-const writePage = await pageWriter()
 const results: SceneResult[] = []
 
 try {
@@ -160,7 +153,7 @@ const table = [
 process.stdout.write(markdownToTerminal(table, style))
 const pages = results.flatMap(r => r.pages)
 if (pages.length > 0) {
-  heading(writePage ? 'Pages, rendered as GitHub renders them' : 'Summaries and comments (Markdown)')
+  heading('Each summary and comment as GitHub renders it (open in a browser)')
   for (const path of pages) process.stdout.write(`${path}\n`)
 }
 await writeFile(join(out, 'story.json'), `${JSON.stringify(results, null, 2)}\n`)
@@ -246,7 +239,7 @@ async function pullRequestEnv(): Promise<Record<string, string>> {
   }
 }
 
-/** Writes a summary or comment as a GitHub-rendered HTML page (or as Markdown without the renderer). */
+/** Writes a summary or comment as Markdown and as an HTML page rendered as GitHub renders it; the page's path. */
 async function savePage(
   n: number,
   kind: string,
@@ -254,25 +247,10 @@ async function savePage(
   markdown: string
 ): Promise<string | undefined> {
   if (markdown.trim() === '') return undefined
-  if (writePage) {
-    const file = join(out, `${n}-${kind}.html`)
-    await writePage({ title, markdown, file })
-    return file
-  }
-  const file = join(out, `${n}-${kind}.md`)
-  await writeFile(file, markdown)
+  await writeFile(join(out, `${n}-${kind}.md`), markdown)
+  const file = join(out, `${n}-${kind}.html`)
+  await writeGithubPage({ title, markdown, file })
   return file
-}
-
-/** scripts/demo/github-page.ts renders pages as GitHub does (GitHub's Markdown CSS, Mermaid drawn). */
-async function pageWriter(): Promise<PageWriter | undefined> {
-  const specifier = './demo/github-page.js'
-  try {
-    const module = (await import(specifier)) as { writeGithubPage?: PageWriter }
-    return module.writeGithubPage
-  } catch {
-    return undefined
-  }
 }
 
 /** An ECS-native blue/green service beside the rolling one, with a PAUSE hook after test traffic shifts. */
