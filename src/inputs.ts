@@ -27,7 +27,8 @@ export interface ActionInputs {
   readonly githubToken: string | undefined
   readonly prComment: 'auto' | 'true' | 'false'
   readonly redact: boolean
-  readonly waitUntil: 'succeeded' | 'ready'
+  /** Deploys: `ready` is CodeDeploy's (test traffic), `paused` ECS-native's (a PAUSE lifecycle hook waits). */
+  readonly waitUntil: 'succeeded' | 'ready' | 'paused'
   readonly codedeployInProgress: 'fail' | 'wait' | 'stop'
   /** `run`: the TaskOverride, checked against the ECS shape (container names are checked by the command). */
   readonly overrides: TaskOverride | undefined
@@ -55,6 +56,8 @@ export interface ActionInputs {
   /** Jsonnet external variables (`std.extVar`): strings, and Jsonnet code. */
   readonly extStr: Readonly<Record<string, string>>
   readonly extCode: Readonly<Record<string, string>>
+  /** `promote`, `rollback`: the ECS-native service deployment to act on (job 1's `service-deployment-arn`). */
+  readonly serviceDeploymentArn: string | undefined
 }
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
@@ -144,7 +147,7 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
   const waitUntil =
     isRun && waitUntilText !== undefined
       ? 'succeeded'
-      : oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded')
+      : oneOf(Input.WaitUntil, ['succeeded', 'ready', 'paused'] as const, 'succeeded')
   const overrides = parseOverrides(optional(Input.Overrides), Input.Overrides, errors)
   const countText = optional(Input.Count) ?? '1'
   const taskCount = Number(countText)
@@ -186,7 +189,8 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     keepRevisions: count(Input.KeepRevisions, 1),
     deregister: bool(Input.Deregister, true),
     extStr,
-    extCode
+    extCode,
+    serviceDeploymentArn: optional(Input.ServiceDeploymentArn)
   }
 
   if (!isRun) {
@@ -199,6 +203,29 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
           })
         )
     }
+  }
+
+  const sdArn = inputs.serviceDeploymentArn
+  if (sdArn !== undefined && command !== 'promote' && command !== 'rollback') {
+    errors.push(
+      new ActionError(
+        `${Input.ServiceDeploymentArn} applies to command: promote and command: rollback only`,
+        {
+          where: { input: Input.ServiceDeploymentArn },
+          hint: `remove ${Input.ServiceDeploymentArn}, or set command: promote`
+        }
+      )
+    )
+  } else if (
+    sdArn !== undefined &&
+    !/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/\S+$/.test(sdArn)
+  ) {
+    errors.push(
+      new ActionError(`'${sdArn}' is not a service deployment ARN`, {
+        where: { input: Input.ServiceDeploymentArn },
+        hint: "pass the deploy job's service-deployment-arn output, e.g. arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/AbC123"
+      })
+    )
   }
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {

@@ -213,7 +213,7 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     service,
     deploymentId,
     timeoutMs,
-    waitUntil: inputs.waitUntil,
+    waitUntil: inputs.waitUntil === 'ready' ? 'ready' : 'succeeded',
     rollbackEvents: inputs.rollbackEvents,
     hooks: plan.hooks,
     pollMs: ctx.pollIntervalMs,
