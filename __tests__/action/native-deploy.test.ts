@@ -79,7 +79,7 @@ describe('ECS-native deploys', () => {
     expect(live(w.emulator).taskDefinition).toBe(arn(1))
     expect(result.stdout).toContain(`the Lambda hook ${LAMBDA} at POST_SCALE_UP answered SUCCEEDED`)
     expect(result.summary).toMatch(/Lambda `arn:aws:lambda[^`]+`: \*\*FAILED\*\*/)
-    expect(result.summary).toContain('Rolled back by ECS: completed')
+    expect(result.summary).toContain('Rollback by ECS: completed')
     // ECS rolled back itself: the step sent no rollback of its own.
     expect(writes(w.emulator)).toEqual(['RegisterTaskDefinition', 'UpdateService'])
   })

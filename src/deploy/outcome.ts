@@ -88,7 +88,13 @@ export interface Observed {
    * ...). Such a rollback happens inside that deployment, so its status, not a deployment's rolloutState,
    * says whether the rollback is done.
    */
-  readonly serviceDeployment?: { readonly status: string } | undefined
+  readonly serviceDeployment?:
+    | {
+        readonly status: string
+        /** A PAUSE hook of the current stage waits for ContinueServiceDeployment. */
+        readonly pausedAt?: { readonly hookId: string; readonly stage: string } | undefined
+      }
+    | undefined
 }
 
 /** Why the step stopped following its deployment: the first cause; what followed is read from the record. */
@@ -347,6 +353,10 @@ function describeState(
     case 'ours':
       if (ending.kind === 'paused')
         return `deployment ${primary.id} of ${short(primary.taskDefinition)} waits at the PAUSE hook ${ending.hookId} (${ending.stage}): command: promote continues it, command: rollback rolls it back`
+      if (live.serviceDeployment?.pausedAt !== undefined) {
+        const { hookId, stage } = live.serviceDeployment.pausedAt
+        return `deployment ${primary.id} of ${short(primary.taskDefinition)} waits at the PAUSE hook ${hookId} (${stage}) in ECS: command: promote continues it, command: rollback rolls it back`
+      }
       if (primary.rolloutState === 'COMPLETED')
         return `${short(primary.taskDefinition)} runs (deployment ${primary.id} completed)`
       if (ending.kind === 'not-waited')

@@ -21,7 +21,7 @@ import { ActionError } from '../errors.js'
 import { awsActionError, explainAwsError, isAwsError, type AwsErrorInfo } from '../report/aws-errors.js'
 import type { NativePlan } from './config.js'
 import { findHook, type HookSeen, type NativeTimeline } from './timeline.js'
-import { watchNative, type NativeWatchResult } from './watch.js'
+import { awaitingPause, recordProgress, watchNative, type NativeWatchResult } from './watch.js'
 
 /** How long a read may take after a cancellation, so the report comes within 2 s of the signal. */
 const READ_AFTER_CANCEL_MS = 1000
@@ -314,10 +314,17 @@ export async function observeNative(
   const [service, sd] = await Promise.all([readService(step), readDeployment(step)])
   const current = service ?? step.last
   const base = observe(current)
-  const status = (sd ?? step.lastDeployment)?.status
+  const last = sd ?? step.lastDeployment
+  if (sd !== undefined)
+    recordProgress(step.timeline, sd, step.ctx.clock.now() - step.timeline.origin, step.plan, line =>
+      step.ctx.log.info(line)
+    )
+  const status = last?.status
   if (base === undefined) return { observed: undefined, fresh: false }
+  const hookId = awaitingPause(last)
+  const pausedAt = hookId === undefined ? undefined : { hookId, stage: last?.lifecycleStage ?? '?' }
   return {
-    observed: status === undefined ? base : { ...base, serviceDeployment: { status } },
+    observed: status === undefined ? base : { ...base, serviceDeployment: { status, pausedAt } },
     fresh: service !== undefined
   }
 }

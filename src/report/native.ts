@@ -140,7 +140,7 @@ export function nativeOutcomeMarkdown(step: NativeStep, now: number): string {
         ? `completed after ${formatDuration(result.durationMs)}`
         : `${result.reason} (after ${formatDuration(result.durationMs)})`
       : 'sent; the step did not wait for it'
-    parts.push(`### Rollback\n\nRolled back by ${escapeHtml(by)}: ${escapeHtml(where)}.`)
+    parts.push(`### Rollback\n\nRollback by ${escapeHtml(by)}: ${escapeHtml(where)}.`)
   }
   if (step.pausedAt) {
     const h = step.pausedAt
