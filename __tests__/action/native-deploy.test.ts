@@ -64,6 +64,8 @@ describe('ECS-native deploys', () => {
       bakeTimeInMinutes: 1,
       lifecycleHooks: [lambdaAt('POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT')]
     })
+    // The hooks answer after 60 emulated seconds (1 s): every poll sees them.
+    w.emulator.scenario.lambdaHookSeconds = 60
     w.emulator.scenario.answerHooks({
       hookTargetArn: LAMBDA,
       stage: 'POST_TEST_TRAFFIC_SHIFT',
