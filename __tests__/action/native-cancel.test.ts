@@ -19,8 +19,6 @@ const start = async () =>
     lifecycleHooks: [pauseAt('POST_TEST_TRAFFIC_SHIFT')]
   }))
 const atPause = { after: /the deployment waits at the PAUSE hook/, send: ['SIGINT'] as NodeJS.Signals[] }
-const sdStatus = (w: NativeWorld) => (w.emulator.calls('DescribeServiceDeployments').length, undefined)
-
 describe('a deploy waiting at a PAUSE hook', () => {
   it('says so in the log and keeps waiting; cancelled with DEPLOYMENT_STOP_ON_REQUEST it stops its deployment with ROLLBACK', async () => {
     const w = await start()

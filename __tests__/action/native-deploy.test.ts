@@ -65,7 +65,7 @@ describe('ECS-native deploys', () => {
       lifecycleHooks: [lambdaAt('POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT')]
     })
     // The hooks answer after 60 emulated seconds (1 s): every poll sees them.
-    w.emulator.scenario.lambdaHookSeconds = 60
+    w.emulator.scenario.lambdaHookSeconds(60)
     w.emulator.scenario.answerHooks({
       hookTargetArn: LAMBDA,
       stage: 'POST_TEST_TRAFFIC_SHIFT',
@@ -84,5 +84,37 @@ describe('ECS-native deploys', () => {
     expect(result.summary).toContain('Rollback by ECS: completed')
     // ECS rolled back itself: the step sent no rollback of its own.
     expect(writes(w.emulator)).toEqual(['RegisterTaskDefinition', 'UpdateService'])
+  })
+})
+
+describe('ECS-native dry run', () => {
+  it('shows the strategy, bake time, canary step, hooks and what would pause; writes nothing', async () => {
+    const w = await start({
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 5,
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 },
+      lifecycleHooks: [
+        lambdaAt('POST_SCALE_UP'),
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+          timeoutConfiguration: { timeoutInMinutes: 60 }
+        }
+      ]
+    })
+    const result = await deploy(w, { 'dry-run': 'true', 'wait-until': 'paused' })
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs.status).toBe('dry-run')
+    expect(result.summary).toContain('### ECS-native deployment')
+    expect(result.summary).toContain(
+      'CANARY; 10% of production traffic for 3m, then all of it; bake time 5m.'
+    )
+    expect(result.summary).toContain(`| Lambda \`${LAMBDA}\` | \`POST_SCALE_UP\` | 1440m, then ROLLBACK |`)
+    expect(result.summary).toContain('| PAUSE | `POST_TEST_TRAFFIC_SHIFT` | 60m, then ROLLBACK |')
+    expect(result.summary).toContain(
+      'A deploy would pause at `POST_TEST_TRAFFIC_SHIFT`; with `wait-until: paused` the step ends there'
+    )
+    expect(result.stdout).toContain('ECS-native deployment: CANARY; 10% of production traffic for 3m')
+    expect(writes(w.emulator)).toEqual([])
   })
 })
