@@ -27,7 +27,9 @@ export const Input = {
   ExtCode: 'ext-code',
   Overrides: 'overrides',
   Count: 'count',
-  WatchContainer: 'watch-container'
+  WatchContainer: 'watch-container',
+  TestCommand: 'test-command',
+  TestTimeout: 'test-timeout'
 } as const
 
 export const Output = {
