@@ -13,6 +13,8 @@ import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy'
 import type { Service } from '@aws-sdk/client-ecs'
 import { exec } from '@actions/exec'
 import type { CommandContext } from '../commands/types.js'
+import { Input } from '../contract.js'
+import { ActionError } from '../errors.js'
 
 export interface TestCommandResult {
   /** The shell's exit code; undefined when it was ended by a timeout or a cancellation. */
@@ -294,4 +296,48 @@ export function testEndpointEnv(endpoint: TestEndpoint): Record<string, string> 
 
 function clusterName(cluster: string): string {
   return cluster.includes('/') ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster
+}
+
+/** Strategies whose deployments carry test traffic to the new revision before production traffic. */
+const TESTABLE_NATIVE = ['BLUE_GREEN', 'LINEAR', 'CANARY']
+
+/**
+ * Why this deploy cannot run test-command, said before any write: the service deploys rolling (no test
+ * traffic), or a CODE_DEPLOY service is about to be created (CreateService starts it without a deployment).
+ * Undefined when it can: CodeDeploy blue/green, or an ECS-native strategy (its own checks say which hook).
+ */
+export function testCommandStrategyError(
+  testCommand: string | undefined,
+  live: Service | undefined,
+  definition:
+    | {
+        readonly deploymentController?: { readonly type?: string | undefined } | undefined
+        readonly deploymentConfiguration?: { readonly strategy?: string | undefined } | undefined
+      }
+    | undefined
+): ActionError | undefined {
+  if (testCommand === undefined) return undefined
+  const where = { input: Input.TestCommand }
+  const controller = live?.deploymentController?.type ?? definition?.deploymentController?.type ?? 'ECS'
+  if (controller === 'CODE_DEPLOY') {
+    return live !== undefined
+      ? undefined
+      : new ActionError(
+          'test-command cannot run while the service is created: CreateService starts a CODE_DEPLOY service without a CodeDeploy deployment',
+          {
+            where,
+            hint: 'deploy once without test-command to create the service; later deploys run it'
+          }
+        )
+  }
+  const strategy =
+    definition?.deploymentConfiguration?.strategy ?? live?.deploymentConfiguration?.strategy ?? 'ROLLING'
+  if (TESTABLE_NATIVE.includes(strategy)) return undefined
+  return new ActionError(
+    `test-command needs test traffic, but this service deploys ${strategy} (no test traffic reaches the new revision before production)`,
+    {
+      where,
+      hint: 'use a CODE_DEPLOY blue/green deployment group with a test listener, or deploymentConfiguration.strategy BLUE_GREEN, LINEAR or CANARY with a test listener rule; or remove test-command'
+    }
+  )
 }
