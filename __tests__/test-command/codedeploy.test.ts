@@ -13,7 +13,7 @@ import {
   SERVICE,
   taskDefinition
 } from '../codedeploy/harness.js'
-import { blackBoxProject, runAgainst, startWatchedEmulator } from '../helpers/black-box.js'
+import { blackBoxProject, runAgainst, seedLiveWeb, startWatchedEmulator } from '../helpers/black-box.js'
 import { expect } from '../helpers/expect.js'
 import type { RunOptions } from '../helpers/run-action.js'
 import { forgedCommands, readRunnerLog } from '../helpers/runner-log.js'
@@ -187,12 +187,59 @@ describe('test-command on CodeDeploy blue/green', () => {
     expect(result.summary).toContain('Test command cancelled')
   })
 
+  it('cancelled without DEPLOYMENT_STOP_ON_REQUEST: the command is gone, the deployment is left waiting and the summary says so', async () => {
+    const { dir } = await world()
+    const result = await deploy(
+      dir,
+      { 'test-command': 'echo test-command-is-running; sleep 60' },
+      { signal: { after: /test-command-is-running/, send: ['SIGTERM'] } }
+    )
+    expect(result.exitCode, result.stdout).not.toBe(0)
+    expect(result.outputs.status).toBe('cancelled')
+    expect(emulator.calls('StopDeployment')).toEqual([])
+    expect(emulator.calls('ContinueDeployment')).toEqual([])
+    expect(result.stdout).toMatch(/keeps waiting for rerouting until the group's wait time \(60 min\) ends/)
+    expect(result.summary).toContain('deployment left waiting for rerouting')
+  })
+
+  it("the group's wait runs out while the command runs: warned before any write; CodeDeploy's stop is reported", async () => {
+    // One emulated minute is one second here; the command takes three.
+    const { dir, oldArn } = await world(1)
+    const result = await deploy(dir, { 'test-command': 'sleep 3; echo fine' })
+    expect(result.stdout).toMatch(/waits 1m for rerouting, less than test-timeout \(5m\)/)
+    expect(result.exitCode, result.stdout).not.toBe(0)
+    expect(result.outputs.status).toBe('rolled-back')
+    expect(emulator.calls('ContinueDeployment')).toHaveLength(1)
+    expect(emulator.calls('StopDeployment')).toEqual([])
+    expect(result.stdout).toMatch(
+      /ContinueDeployment: .*(completed|ready state).*wait for rerouting ended while test-command ran/
+    )
+    expect(result.errors.at(-1)).toMatch(/TIMEOUT|timed out while waiting/)
+    expect(liveTaskDefinition()).toBe(oldArn)
+  })
+
   it('a group that reroutes at once cannot run it: one error naming the fix, nothing written', async () => {
     const { dir } = await world('none')
     const result = await deploy(dir, { 'test-command': 'true' })
     expect(result.exitCode).not.toBe(0)
     expect(result.errors[0]).toMatch(/reroutes as soon as the replacement is ready/)
     expect(result.errors[0]).toMatch(/STOP_DEPLOYMENT/)
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('a rolling service cannot run it: one error before any write', async () => {
+    emulator = await startWatchedEmulator()
+    const rolling = { launchType: 'FARGATE', networkConfiguration: network, desiredCount: 1 }
+    seedLiveWeb(emulator, taskDefinition('web:1.0'), rolling)
+    emulator.clearLog()
+    const dir = await blackBoxProject({
+      prefix: 'test-command-rolling-',
+      taskDefinition: taskDefinition('web:{{ must_env `IMAGE_TAG` }}'),
+      serviceDefinition: rolling
+    })
+    const result = await deploy(dir, { 'test-command': 'true' })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.errors[0]).toMatch(/test-command needs test traffic, but this service deploys ROLLING/)
     expect(emulator.writes()).toEqual([])
   })
 })

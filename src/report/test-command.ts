@@ -73,10 +73,11 @@ export function testCommandMarkdown(run: TestCommandRun): string {
   ]
   const out = [`### ${HEADLINE[run.action]}`, '', table(['', ''], rows), '']
   if (!single) out.push(codeBlock(run.command, 'bash'), '')
-  const tail = result.tail.length === 0 ? '(no output)' : codeBlock(result.tail.join('\n'))
+  const count = result.tail.length
+  const tail = count === 0 ? '(no output)' : codeBlock(result.tail.join('\n'))
   out.push(
     details(
-      `Last ${result.tail.length} line${result.tail.length === 1 ? '' : 's'} of output`,
+      count === 0 ? 'Output' : `Last ${count} line${count === 1 ? '' : 's'} of output`,
       tail,
       !testPassed(result)
     ),
