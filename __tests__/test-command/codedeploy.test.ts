@@ -242,4 +242,18 @@ describe('test-command on CodeDeploy blue/green', () => {
     expect(result.errors[0]).toMatch(/test-command needs test traffic, but this service deploys ROLLING/)
     expect(emulator.writes()).toEqual([])
   })
+
+  it('a dry run says what the command would do, and writes nothing', async () => {
+    const { dir } = await world()
+    const result = await deploy(dir, {
+      'dry-run': 'true',
+      'test-command': './smoke-test\n./load-test',
+      'test-timeout': '90s'
+    })
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.summary).toContain(
+      '| Test command | `./smoke-test …` runs once the replacement takes test traffic (up to 1m30s): exit 0 continues the deployment, anything else rolls it back |'
+    )
+    expect(emulator.writes()).toEqual([])
+  })
 })

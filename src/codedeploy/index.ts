@@ -68,6 +68,8 @@ export interface CodeDeployPlan {
   readonly hooks: readonly AppSpecHook[]
   /** A deployment that holds the group now (a deploy fails, waits or stops it per codedeploy-in-progress). */
   readonly inProgress: ActiveDeployment | undefined
+  /** test-command and its timeout, when set: what the deploy will run once test traffic flows. */
+  readonly test: { readonly command: string; readonly timeoutMs: number } | undefined
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -111,7 +113,9 @@ export async function planCodeDeploy(args: CodeDeployArgs): Promise<CodeDeployPl
   ) {
     throw inProgressError(group, inProgress.id, args.clients.region, inProgress.status)
   }
-  return { group, appSpec: renderAppSpec(spec), hooks: loaded.hooks, inProgress }
+  const { testCommand, testTimeoutMs } = ctx.inputs
+  const test = testCommand === undefined ? undefined : { command: testCommand, timeoutMs: testTimeoutMs }
+  return { group, appSpec: renderAppSpec(spec), hooks: loaded.hooks, inProgress, test }
 }
 
 /** `command: deploy` for a CODE_DEPLOY service. Returns the outputs and the job summary. */

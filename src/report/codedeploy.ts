@@ -279,6 +279,7 @@ export function codedeployPlanMarkdown(
     readonly group: DeploymentGroupRef
     readonly appSpec: string
     readonly inProgress?: ActiveDeployment | undefined
+    readonly test?: { readonly command: string; readonly timeoutMs: number } | undefined
   },
   mode: 'fail' | 'wait' | 'stop' = 'fail'
 ): string {
@@ -299,6 +300,13 @@ export function codedeployPlanMarkdown(
       g.readyAction === 'STOP_DEPLOYMENT'
         ? `waits up to ${g.readyWaitMinutes ?? 0} min for rerouting`
         : 'reroutes at once'
+    ])
+  }
+  if (plan.test !== undefined) {
+    const [first = '', ...more] = plan.test.command.trim().split('\n')
+    rows.push([
+      'Test command',
+      `${inlineCode(more.length > 0 ? `${first} …` : first)} runs once the replacement takes test traffic (up to ${formatDuration(plan.test.timeoutMs)}): exit 0 continues the deployment, anything else rolls it back`
     ])
   }
   if (plan.inProgress !== undefined) {
