@@ -28,7 +28,9 @@ export const Input = {
   Overrides: 'overrides',
   Count: 'count',
   WatchContainer: 'watch-container',
-  ServiceDeploymentArn: 'service-deployment-arn'
+  ServiceDeploymentArn: 'service-deployment-arn',
+  TestCommand: 'test-command',
+  TestTimeout: 'test-timeout'
 } as const
 
 export const Output = {

@@ -58,6 +58,10 @@ export interface ActionInputs {
   readonly extCode: Readonly<Record<string, string>>
   /** `promote`, `rollback`: the ECS-native service deployment to act on (job 1's `service-deployment-arn`). */
   readonly serviceDeploymentArn: string | undefined
+  /** A shell command run while test traffic reaches the new revision; exit 0 continues the deployment. */
+  readonly testCommand: string | undefined
+  /** How long test-command may run before it is killed and the deployment rolled back (default 5 minutes). */
+  readonly testTimeoutMs: number
 }
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
@@ -126,6 +130,17 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     }
   }
 
+  const testTimeoutText = optional(Input.TestTimeout) ?? '5m'
+  const testTimeoutMs = parseDuration(testTimeoutText)
+  if (testTimeoutMs === undefined || testTimeoutMs <= 0) {
+    errors.push(
+      new ActionError(`'${testTimeoutText}' is not a duration`, {
+        where: { input: Input.TestTimeout },
+        hint: 'write it like 90s, 5m or 1h'
+      })
+    )
+  }
+
   const count = (name: string, min: number): number | undefined => {
     const text = optional(name)
     if (text === undefined) return undefined
@@ -190,7 +205,10 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     deregister: bool(Input.Deregister, true),
     extStr,
     extCode,
-    serviceDeploymentArn: optional(Input.ServiceDeploymentArn)
+    serviceDeploymentArn: optional(Input.ServiceDeploymentArn),
+    // Not trimmed: a multi-line script keeps its shape; only an all-blank one is unset.
+    testCommand: read(Input.TestCommand).trim() === '' ? undefined : read(Input.TestCommand),
+    testTimeoutMs: testTimeoutMs !== undefined && testTimeoutMs > 0 ? testTimeoutMs : 300_000
   }
 
   if (!isRun) {
@@ -227,6 +245,7 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
       })
     )
   }
+  errors.push(...testCommandErrors(inputs))
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {
     errors.push(
@@ -248,6 +267,37 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
 
   if (errors.length > 0) throw new ActionErrors(errors)
   return inputs
+}
+
+/** test-command needs a deploy that waits and then decides: other commands and settings cannot run it. */
+function testCommandErrors(inputs: ActionInputs): ActionError[] {
+  if (inputs.testCommand === undefined) return []
+  const where = { input: Input.TestCommand }
+  if (inputs.command !== 'deploy')
+    return [
+      new ActionError(`test-command applies to command: deploy only, not ${inputs.command}`, {
+        where,
+        hint: 'remove test-command, or set command: deploy'
+      })
+    ]
+  if (!inputs.wait && !inputs.dryRun)
+    return [
+      new ActionError('test-command needs the step to wait for the deployment (wait: false)', {
+        where,
+        hint: 'remove wait: false (the step watches the deployment, runs the command, then continues or rolls it back), or remove test-command'
+      })
+    ]
+  if (inputs.waitUntil === 'ready')
+    return [
+      new ActionError(
+        'test-command decides at the point wait-until: ready stops at: the step cannot both end there and continue',
+        {
+          where,
+          hint: 'remove wait-until: ready (with test-command the step waits for test traffic, runs the command, then continues or rolls back), or remove test-command'
+        }
+      )
+    ]
+  return []
 }
 
 function suggestion(value: string, allowed: readonly string[]): string | undefined {

@@ -20,6 +20,7 @@ import {
 import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
 import { keepRevisionsAfter } from '../deploy/keep-revisions.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
+import { testCommandStrategyError } from '../deploy/test-command.js'
 import { observe } from '../ecs/observed.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { describeLive, type LiveState } from '../ecs/live.js'
@@ -76,6 +77,8 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   for (const warning of mutableTagWarnings(project.taskDefinition)) log.warning(warning)
   if (inputs.verify) await (await import('./verify.js')).verifyBeforeDeploy(ctx, project)
   const strategy = pickStrategy(live.service, project.serviceDefinition)
+  const untestable = testCommandStrategyError(inputs.testCommand, live.service, project.serviceDefinition)
+  if (untestable !== undefined) throw untestable
   if (strategy === 'native') {
     const { deployNative, pauseTestFor } = await import('../native/deploy.js')
     return keepRevisionsAfter(ctx, ecs, await deployNative(ctx, project, live, clients, pauseTestFor(ctx)))
