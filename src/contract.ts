@@ -27,7 +27,10 @@ export const Input = {
   ExtCode: 'ext-code',
   Overrides: 'overrides',
   Count: 'count',
-  WatchContainer: 'watch-container'
+  WatchContainer: 'watch-container',
+  ServiceDeploymentArn: 'service-deployment-arn',
+  TestCommand: 'test-command',
+  TestTimeout: 'test-timeout'
 } as const
 
 export const Output = {
@@ -44,12 +47,15 @@ export const Output = {
   TaskDefinition: 'task-definition',
   ServiceDefinition: 'service-definition',
   TaskArns: 'task-arns',
-  ExitCode: 'exit-code'
+  ExitCode: 'exit-code',
+  ServiceDeploymentArn: 'service-deployment-arn',
+  HookId: 'hook-id',
+  LifecycleStage: 'lifecycle-stage'
 } as const
 
 export type OutputName = (typeof Output)[keyof typeof Output]
 
-export const Commands = ['deploy', 'render', 'verify', 'run', 'rollback', 'register'] as const
+export const Commands = ['deploy', 'render', 'verify', 'run', 'rollback', 'register', 'promote'] as const
 export type Command = (typeof Commands)[number]
 
 export const RollbackEvents = [
@@ -70,6 +76,7 @@ export const Statuses = [
   'timed-out',
   'cancelled',
   'ready',
+  'paused',
   'dry-run',
   'rendered',
   'verified',

@@ -27,7 +27,8 @@ export interface ActionInputs {
   readonly githubToken: string | undefined
   readonly prComment: 'auto' | 'true' | 'false'
   readonly redact: boolean
-  readonly waitUntil: 'succeeded' | 'ready'
+  /** Deploys: `ready` is CodeDeploy's (test traffic), `paused` ECS-native's (a PAUSE lifecycle hook waits). */
+  readonly waitUntil: 'succeeded' | 'ready' | 'paused'
   readonly codedeployInProgress: 'fail' | 'wait' | 'stop'
   /** `run`: the TaskOverride, checked against the ECS shape (container names are checked by the command). */
   readonly overrides: TaskOverride | undefined
@@ -55,6 +56,12 @@ export interface ActionInputs {
   /** Jsonnet external variables (`std.extVar`): strings, and Jsonnet code. */
   readonly extStr: Readonly<Record<string, string>>
   readonly extCode: Readonly<Record<string, string>>
+  /** `promote`, `rollback`: the ECS-native service deployment to act on (job 1's `service-deployment-arn`). */
+  readonly serviceDeploymentArn: string | undefined
+  /** A shell command run while test traffic reaches the new revision; exit 0 continues the deployment. */
+  readonly testCommand: string | undefined
+  /** How long test-command may run before it is killed and the deployment rolled back (default 5 minutes). */
+  readonly testTimeoutMs: number
 }
 
 /** The `task-definition` input as a file path, for the commands that read it as one. */
@@ -123,6 +130,17 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     }
   }
 
+  const testTimeoutText = optional(Input.TestTimeout) ?? '5m'
+  const testTimeoutMs = parseDuration(testTimeoutText)
+  if (testTimeoutMs === undefined || testTimeoutMs <= 0) {
+    errors.push(
+      new ActionError(`'${testTimeoutText}' is not a duration`, {
+        where: { input: Input.TestTimeout },
+        hint: 'write it like 90s, 5m or 1h'
+      })
+    )
+  }
+
   const count = (name: string, min: number): number | undefined => {
     const text = optional(name)
     if (text === undefined) return undefined
@@ -144,7 +162,7 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
   const waitUntil =
     isRun && waitUntilText !== undefined
       ? 'succeeded'
-      : oneOf(Input.WaitUntil, ['succeeded', 'ready'] as const, 'succeeded')
+      : oneOf(Input.WaitUntil, ['succeeded', 'ready', 'paused'] as const, 'succeeded')
   const overrides = parseOverrides(optional(Input.Overrides), Input.Overrides, errors)
   const countText = optional(Input.Count) ?? '1'
   const taskCount = Number(countText)
@@ -186,7 +204,11 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     keepRevisions: count(Input.KeepRevisions, 1),
     deregister: bool(Input.Deregister, true),
     extStr,
-    extCode
+    extCode,
+    serviceDeploymentArn: optional(Input.ServiceDeploymentArn),
+    // Not trimmed: a multi-line script keeps its shape; only an all-blank one is unset.
+    testCommand: read(Input.TestCommand).trim() === '' ? undefined : read(Input.TestCommand),
+    testTimeoutMs: testTimeoutMs !== undefined && testTimeoutMs > 0 ? testTimeoutMs : 300_000
   }
 
   if (!isRun) {
@@ -200,6 +222,30 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
         )
     }
   }
+
+  const sdArn = inputs.serviceDeploymentArn
+  if (sdArn !== undefined && command !== 'promote' && command !== 'rollback') {
+    errors.push(
+      new ActionError(
+        `${Input.ServiceDeploymentArn} applies to command: promote and command: rollback only`,
+        {
+          where: { input: Input.ServiceDeploymentArn },
+          hint: `remove ${Input.ServiceDeploymentArn}, or set command: promote`
+        }
+      )
+    )
+  } else if (
+    sdArn !== undefined &&
+    !/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/\S+$/.test(sdArn)
+  ) {
+    errors.push(
+      new ActionError(`'${sdArn}' is not a service deployment ARN`, {
+        where: { input: Input.ServiceDeploymentArn },
+        hint: "pass the deploy job's service-deployment-arn output, e.g. arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/AbC123"
+      })
+    )
+  }
+  errors.push(...testCommandErrors(inputs))
 
   if (inputs.latestTaskDefinition && !inputs.skipTaskDefinition) {
     errors.push(
@@ -221,6 +267,37 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
 
   if (errors.length > 0) throw new ActionErrors(errors)
   return inputs
+}
+
+/** test-command needs a deploy that waits and then decides: other commands and settings cannot run it. */
+function testCommandErrors(inputs: ActionInputs): ActionError[] {
+  if (inputs.testCommand === undefined) return []
+  const where = { input: Input.TestCommand }
+  if (inputs.command !== 'deploy')
+    return [
+      new ActionError(`test-command applies to command: deploy only, not ${inputs.command}`, {
+        where,
+        hint: 'remove test-command, or set command: deploy'
+      })
+    ]
+  if (!inputs.wait && !inputs.dryRun)
+    return [
+      new ActionError('test-command needs the step to wait for the deployment (wait: false)', {
+        where,
+        hint: 'remove wait: false (the step watches the deployment, runs the command, then continues or rolls it back), or remove test-command'
+      })
+    ]
+  if (inputs.waitUntil === 'ready')
+    return [
+      new ActionError(
+        'test-command decides at the point wait-until: ready stops at: the step cannot both end there and continue',
+        {
+          where,
+          hint: 'remove wait-until: ready (with test-command the step waits for test traffic, runs the command, then continues or rolls back), or remove test-command'
+        }
+      )
+    ]
+  return []
 }
 
 function suggestion(value: string, allowed: readonly string[]): string | undefined {

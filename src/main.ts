@@ -56,7 +56,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       // A rollback deploys a revision already registered: templates that need this run's IMAGE_TAG must not stop it.
       skipTaskDefinition:
         ((inputs.command === 'deploy' || inputs.command === 'run') && inputs.skipTaskDefinition) ||
-        inputs.command === 'rollback',
+        inputs.command === 'rollback' ||
+        inputs.command === 'promote',
       redact: inputs.redact,
       overrides: {
         cluster: inputs.cluster,
@@ -78,6 +79,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       result = await (await import('./commands/verify.js')).runVerify(ctx, project)
     } else if (inputs.command === 'rollback') {
       result = await (await import('./commands/rollback.js')).runRollback(ctx, project)
+    } else if (inputs.command === 'promote') {
+      result = await (await import('./commands/promote.js')).runPromote(ctx, project)
     } else if (inputs.command === 'register') {
       result = await (await import('./commands/register.js')).runRegister(ctx, project)
     } else if (inputs.dryRun) {

@@ -286,6 +286,28 @@ describe('CodeDeploy blue/green', () => {
     expect((await service()).taskDefinition).toBe(v1)
   })
 
+  it('a deployment waiting in Ready stops with rollback; ContinueDeployment then says it has completed', async () => {
+    const { emu, v1, v2 } = await setup({
+      blueGreenDeploymentConfiguration: {
+        deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 }
+      }
+    })
+    const id = await deploy(v2)
+    await until(emu, id, 'Ready')
+    await expect(
+      cd.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'SOON' as never }))
+    ).rejects.toMatchObject({ name: 'InvalidDeploymentWaitTypeException' })
+    await cd.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }))
+    const stopped = await info(id)
+    expect(stopped.status).toBe('Stopped')
+    expect(stopped.rollbackInfo!.rollbackDeploymentId).toMatch(/^d-/)
+    await until(emu, stopped.rollbackInfo!.rollbackDeploymentId!, 'Succeeded', 120_000)
+    expect((await service()).taskDefinition).toBe(v1)
+    await expect(
+      cd.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }))
+    ).rejects.toMatchObject({ name: 'DeploymentAlreadyCompletedException' })
+  })
+
   it('linear and canary configurations shift traffic over time; the service switches at the end', async () => {
     const { emu, v1, v2 } = await setup()
     const id = await deploy(v2, [], 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes')

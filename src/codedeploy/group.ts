@@ -8,7 +8,8 @@ import {
   paginateListApplications,
   paginateListDeploymentGroups,
   type CodeDeployClient,
-  type DeploymentGroupInfo
+  type DeploymentGroupInfo,
+  type LoadBalancerInfo
 } from '@aws-sdk/client-codedeploy'
 import type { CodeDeployConfig } from '../config/types.js'
 import { nameOf } from '../ecs/service-input.js'
@@ -32,6 +33,8 @@ export interface DeploymentGroupRef {
   /** Minutes the original task set is kept after rerouting. */
   readonly terminationWaitMinutes: number | undefined
   readonly autoRollbackEvents: readonly string[]
+  /** The group's target groups and its production and test listeners (test-command's endpoint). */
+  readonly loadBalancerInfo?: LoadBalancerInfo | undefined
 }
 
 /** BatchGet calls accept at most this many names. */
@@ -73,7 +76,8 @@ export function toGroupRef(
     readyAction: ready?.actionOnTimeout,
     readyWaitMinutes: ready?.waitTimeInMinutes,
     terminationWaitMinutes: termination?.terminationWaitTimeInMinutes,
-    autoRollbackEvents: rollback?.enabled ? [...(rollback.events ?? [])] : []
+    autoRollbackEvents: rollback?.enabled ? [...(rollback.events ?? [])] : [],
+    loadBalancerInfo: group.loadBalancerInfo
   }
 }
 

@@ -44,6 +44,7 @@ import {
   type ActiveDeployment
 } from './in-progress.js'
 import { planCodeDeployServiceUpdate } from './service-update.js'
+import { deployWithTestCommand, readyWaitWarning, testCommandGroupError } from './test-traffic.js'
 import { eventKey, watchCodeDeploy, type CodeDeployWatchResult } from './watch.js'
 
 export type { DeploymentGroupRef } from './group.js'
@@ -67,6 +68,8 @@ export interface CodeDeployPlan {
   readonly hooks: readonly AppSpecHook[]
   /** A deployment that holds the group now (a deploy fails, waits or stops it per codedeploy-in-progress). */
   readonly inProgress: ActiveDeployment | undefined
+  /** test-command and its timeout, when set: what the deploy will run once test traffic flows. */
+  readonly test: { readonly command: string; readonly timeoutMs: number } | undefined
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -97,6 +100,10 @@ export async function planCodeDeploy(args: CodeDeployArgs): Promise<CodeDeployPl
   })
   // Another deployment holding the group stops a deploy with codedeploy-in-progress: fail before its first
   // write (the task definition registration comes after this plan).
+  if (ctx.inputs.testCommand !== undefined) {
+    const problem = testCommandGroupError(group)
+    if (problem !== undefined) throw problem
+  }
   const inProgress = await findActiveDeployment(codedeploy, group)
   if (
     inProgress !== undefined &&
@@ -106,7 +113,9 @@ export async function planCodeDeploy(args: CodeDeployArgs): Promise<CodeDeployPl
   ) {
     throw inProgressError(group, inProgress.id, args.clients.region, inProgress.status)
   }
-  return { group, appSpec: renderAppSpec(spec), hooks: loaded.hooks, inProgress }
+  const { testCommand, testTimeoutMs } = ctx.inputs
+  const test = testCommand === undefined ? undefined : { command: testCommand, timeoutMs: testTimeoutMs }
+  return { group, appSpec: renderAppSpec(spec), hooks: loaded.hooks, inProgress, test }
 }
 
 /** `command: deploy` for a CODE_DEPLOY service. Returns the outputs and the job summary. */
@@ -135,6 +144,9 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     `CodeDeploy deployment group ${group.applicationName}/${group.deploymentGroupName}${group.source === 'discovered' ? ' (found by its ECS service)' : ''}, deployment config ${group.deploymentConfigName ?? '(group default)'}`
   )
   await log.group('AppSpec', () => Promise.resolve(log.info(appSpec)))
+  const readyWait =
+    inputs.testCommand === undefined ? undefined : readyWaitWarning(group, inputs.testTimeoutMs)
+  if (readyWait !== undefined) log.warning(readyWait)
   if (inputs.waitUntil === 'ready' && group.readyAction !== 'STOP_DEPLOYMENT') {
     log.warning(
       `wait-until is ready, but deployment group ${group.deploymentGroupName} reroutes traffic as soon as the replacement is ready (no wait time); this step waits until the deployment ends`
@@ -204,7 +216,7 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     return finish({ ...base, status: 'started', watch: undefined, failure: undefined }, log)
   }
 
-  const watch = await watchCodeDeploy({
+  const watchOptions = {
     codedeploy,
     ecs,
     clock: ctx.clock,
@@ -213,13 +225,29 @@ export async function deployWithCodeDeploy(args: CodeDeployArgs): Promise<Comman
     service,
     deploymentId,
     timeoutMs,
-    waitUntil: inputs.waitUntil,
     rollbackEvents: inputs.rollbackEvents,
     hooks: plan.hooks,
     pollMs: ctx.pollIntervalMs,
     seenEvents: new Set((current.events ?? []).map(eventKey)),
     signal: ctx.signal,
     taskDefinitionArn
+  }
+  if (inputs.testCommand !== undefined) {
+    const tested = await deployWithTestCommand({
+      ctx,
+      codedeploy,
+      watch: watchOptions,
+      group,
+      service: current,
+      command: inputs.testCommand,
+      testTimeoutMs: inputs.testTimeoutMs
+    })
+    const { watch, test } = tested
+    return finish({ ...base, status: watch.outcome, watch, failure: failureOf(watch), test }, log)
+  }
+  const watch = await watchCodeDeploy({
+    ...watchOptions,
+    waitUntil: inputs.waitUntil === 'ready' ? 'ready' : 'succeeded'
   })
   return finish({ ...base, status: watch.outcome, watch, failure: failureOf(watch) }, log)
 }

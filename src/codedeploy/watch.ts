@@ -117,6 +117,10 @@ export interface CodeDeployWatchOptions {
   readonly signal?: AbortSignal | undefined
   /** The task definition deployed: its stopped tasks say why a deployment failed. */
   readonly taskDefinitionArn?: string | undefined
+  /** StopDeployment was already sent (test-command failed): the stop's rollback is ours to follow. */
+  readonly stopRequested?: boolean | undefined
+  /** An earlier watch of the same deployment: what it printed is not printed again. */
+  readonly resumeFrom?: CodeDeployWatchResult | undefined
 }
 
 /** After a timeout's StopDeployment, follow the rollback at most this long. */
@@ -155,14 +159,16 @@ async function follow(options: CodeDeployWatchOptions): Promise<CodeDeployWatchR
     timeline.push({ at: at(), kind, text })
     log.info(`${stamp()} ${text}`)
   }
-  const lifecycle = new Map<string, LifecycleEventState>()
-  let taskSets: TaskSetState[] = []
+  const lifecycle = new Map<string, LifecycleEventState>(
+    (options.resumeFrom?.lifecycleEvents ?? []).map(e => [e.name, e])
+  )
+  let taskSets: TaskSetState[] = [...(options.resumeFrom?.taskSets ?? [])]
   let info: DeploymentInfo | undefined
-  let status: string | undefined
-  let lastTraffic: string | undefined
-  let lastTasks: string | undefined
+  let status: string | undefined = options.resumeFrom?.status
+  let lastTraffic = trafficLine(taskSets)
+  let lastTasks = tasksLine(taskSets)
   let readyNoted = false
-  let stopRequested = false
+  let stopRequested = options.stopRequested ?? false
   let poll = 0
   /** The rollback deployment as last read. */
   let rollbackInfo: DeploymentInfo | undefined
@@ -238,20 +244,12 @@ async function follow(options: CodeDeployWatchOptions): Promise<CodeDeployWatchR
         running: t.runningCount ?? 0,
         trafficWeight: t.trafficWeight ?? 0
       }))
-      const green = taskSets.find(t => t.label === 'Green')
-      if (green !== undefined) {
-        const traffic = `traffic to the replacement task set: ${formatWeight(green.trafficWeight)}%`
-        if (traffic !== lastTraffic) {
-          lastTraffic = traffic
-          note('traffic', traffic)
-        }
+      const traffic = trafficLine(taskSets)
+      if (traffic !== undefined && traffic !== lastTraffic) {
+        lastTraffic = traffic
+        note('traffic', traffic)
       }
-      const tasks = taskSets
-        .map(
-          t =>
-            `${t.label === 'Green' ? 'replacement' : t.label === 'Blue' ? 'original' : t.label} ${t.status}: running ${t.running}, pending ${t.pending}, desired ${t.desired}`
-        )
-        .join('; ')
+      const tasks = tasksLine(taskSets)
       if (tasks !== '' && tasks !== lastTasks) {
         lastTasks = tasks
         note('tasks', tasks)
@@ -411,6 +409,22 @@ async function follow(options: CodeDeployWatchOptions): Promise<CodeDeployWatchR
     'timed-out',
     `the deployment did not finish within ${waited}; a stop with rollback was requested but it is still ${status ?? 'active'}`
   )
+}
+
+function trafficLine(taskSets: readonly TaskSetState[]): string | undefined {
+  const green = taskSets.find(t => t.label === 'Green')
+  return green === undefined
+    ? undefined
+    : `traffic to the replacement task set: ${formatWeight(green.trafficWeight)}%`
+}
+
+function tasksLine(taskSets: readonly TaskSetState[]): string {
+  return taskSets
+    .map(
+      t =>
+        `${t.label === 'Green' ? 'replacement' : t.label === 'Blue' ? 'original' : t.label} ${t.status}: running ${t.running}, pending ${t.pending}, desired ${t.desired}`
+    )
+    .join('; ')
 }
 
 /** The replacement (Green) task set's counts and the deployment's status, for the heartbeat. */

@@ -7,7 +7,7 @@ import {
   type Service
 } from '@aws-sdk/client-ecs'
 import type { AwsClients } from '../aws/clients.js'
-import { DEPLOY_ID_TAG, Output } from '../contract.js'
+import { DEPLOY_ID_TAG, Input, Output } from '../contract.js'
 import {
   decideOutcome,
   hasWritten,
@@ -20,6 +20,7 @@ import {
 import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
 import { keepRevisionsAfter } from '../deploy/keep-revisions.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
+import { testCommandStrategyError } from '../deploy/test-command.js'
 import { observe } from '../ecs/observed.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import { describeLive, type LiveState } from '../ecs/live.js'
@@ -76,6 +77,18 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
   for (const warning of mutableTagWarnings(project.taskDefinition)) log.warning(warning)
   if (inputs.verify) await (await import('./verify.js')).verifyBeforeDeploy(ctx, project)
   const strategy = pickStrategy(live.service, project.serviceDefinition)
+  const untestable = testCommandStrategyError(inputs.testCommand, live.service, project.serviceDefinition)
+  if (untestable !== undefined) throw untestable
+  if (strategy === 'native') {
+    const { deployNative, pauseTestFor } = await import('../native/deploy.js')
+    return keepRevisionsAfter(ctx, ecs, await deployNative(ctx, project, live, clients, pauseTestFor(ctx)))
+  }
+  if (inputs.waitUntil === 'paused') {
+    throw new ActionError('wait-until: paused applies to ECS-native blue/green, linear and canary services', {
+      where: { input: Input.WaitUntil },
+      hint: `service ${serviceName} deploys ${strategy === 'codedeploy' ? 'with CodeDeploy (its pause is wait-until: ready)' : 'rolling'}; set deploymentConfiguration.strategy (BLUE_GREEN, LINEAR, CANARY) in the service definition, or remove wait-until`
+    })
+  }
   // A new CODE_DEPLOY service is created like any other (CreateService starts its first task set).
   if (strategy === 'codedeploy' && live.service !== undefined) {
     return keepRevisionsAfter(ctx, ecs, await deployBlueGreen(ctx, project, live, clients))

@@ -81,6 +81,8 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
     }
   }
 
+  const native = (await import('../native/dry-run.js')).nativeDryRun(ctx, project, live)
+
   const kept = await keepRevisionsDryRun(
     ctx,
     ecs,
@@ -98,7 +100,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
         ? { [Output.TaskDefinitionArn]: live.taskDefinition.taskDefinitionArn }
         : {})
     },
-    summary: [dryRunSummary(plan), blueGreen, kept ?? ''].filter(part => part !== '').join('\n\n')
+    summary: [dryRunSummary(plan), blueGreen, native, kept ?? ''].filter(part => part !== '').join('\n\n')
   }
 }
 

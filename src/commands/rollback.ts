@@ -99,6 +99,11 @@ export async function runRollback(ctx: CommandContext, project: Project): Promis
     // Stopping a CodeDeploy deployment in progress needs no target: CodeDeploy returns to the original.
     return rollbackBlueGreen(base, findTarget)
   }
+  if (strategy === 'native') {
+    const { rollbackNative } = await import('../native/rollback.js')
+    const done = await rollbackNative(base, wanted !== undefined)
+    if (done !== undefined) return done
+  }
   return rollbackRolling({ ...base, target: await findTarget() }, wanted !== undefined)
 }
 

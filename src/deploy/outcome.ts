@@ -83,6 +83,18 @@ export interface ObservedDeployment {
 export interface Observed {
   readonly taskDefinition: string | undefined
   readonly deployments: readonly ObservedDeployment[]
+  /**
+   * ECS-native blue/green, linear, canary: the status of the step's service deployment (ROLLBACK_SUCCESSFUL,
+   * ...). Such a rollback happens inside that deployment, so its status, not a deployment's rolloutState,
+   * says whether the rollback is done.
+   */
+  readonly serviceDeployment?:
+    | {
+        readonly status: string
+        /** A PAUSE hook of the current stage waits for ContinueServiceDeployment. */
+        readonly pausedAt?: { readonly hookId: string; readonly stage: string } | undefined
+      }
+    | undefined
 }
 
 /** Why the step stopped following its deployment: the first cause; what followed is read from the record. */
@@ -97,6 +109,13 @@ export type Ending =
   | { readonly kind: 'timed-out'; readonly reason: string }
   | { readonly kind: 'superseded' }
   | { readonly kind: 'cancelled'; readonly signal: string }
+  /** ECS-native: the deployment waits at a PAUSE hook, and the step was asked to end there (`wait-until: paused`). */
+  | {
+      readonly kind: 'paused'
+      readonly serviceDeploymentArn: string
+      readonly hookId: string
+      readonly stage: string
+    }
   /** An AWS error (or another error) after the first write; `denied` for a read refused by IAM. */
   | {
       readonly kind: 'error'
@@ -203,8 +222,7 @@ export function decideOutcome(input: OutcomeInput): Outcome {
   if (rollingBack) {
     const to = record.rollback?.to ?? (owner === 'ecs-rollback' ? primary?.taskDefinition : record.previous)
     const rollbackOwned = owner === 'our-rollback' || owner === 'ecs-rollback'
-    const done = rollbackOwned && primary?.rolloutState === 'COMPLETED'
-    const broke = rollbackOwned && primary?.rolloutState === 'FAILED'
+    const { done, broke } = rollbackProgress(live, rollbackOwned, primary)
     const status: Status = broke ? 'failed' : done ? 'rolled-back' : 'rolling-back'
     const tail = broke
       ? `; the rollback to ${short(to)} failed too`
@@ -218,6 +236,8 @@ export function decideOutcome(input: OutcomeInput): Outcome {
       return { ...base, status: 'succeeded', failure: undefined, state }
     case 'not-waited':
       return { ...base, status: 'started', failure: undefined, state }
+    case 'paused':
+      return { ...base, status: 'paused', failure: undefined, state }
     case 'timed-out':
       return { ...base, status: 'timed-out', failure: cause, state }
     default:
@@ -236,13 +256,9 @@ function requestedRollback(
   const { record, ending } = input
   const to = short(record.rollback?.to)
   const mine = owner === 'our-rollback'
-  if (mine && primary?.rolloutState === 'COMPLETED')
-    return { ...base, status: 'rolled-back', failure: undefined, state }
-  if (
-    (mine && primary?.rolloutState === 'FAILED') ||
-    ending.kind === 'failed' ||
-    ending.kind === 'ecs-rollback'
-  )
+  const { done, broke } = rollbackProgress(input.live, mine, primary)
+  if (done) return { ...base, status: 'rolled-back', failure: undefined, state }
+  if (broke || ending.kind === 'failed' || ending.kind === 'ecs-rollback')
     return {
       ...base,
       status: 'failed',
@@ -268,6 +284,23 @@ function requestedRollback(
         failure: causeOf(ending) ?? `the rollback to ${to} did not finish`,
         state
       }
+  }
+}
+
+/**
+ * Whether a rollback the step owns (its own, or ECS's of its deployment) has ended: the native service
+ * deployment's status where there is one, else the rollback deployment's rolloutState.
+ */
+function rollbackProgress(
+  live: Observed | undefined,
+  owned: boolean,
+  primary: ObservedDeployment | undefined
+): { done: boolean; broke: boolean } {
+  const sd = live?.serviceDeployment?.status
+  if (sd !== undefined) return { done: sd === 'ROLLBACK_SUCCESSFUL', broke: sd === 'ROLLBACK_FAILED' }
+  return {
+    done: owned && primary?.rolloutState === 'COMPLETED',
+    broke: owned && primary?.rolloutState === 'FAILED'
   }
 }
 
@@ -318,6 +351,12 @@ function describeState(
   const rollout = primary.rolloutState === undefined ? '' : `, ${primary.rolloutState}`
   switch (owner) {
     case 'ours':
+      if (ending.kind === 'paused')
+        return `deployment ${primary.id} of ${short(primary.taskDefinition)} waits at the PAUSE hook ${ending.hookId} (${ending.stage}): command: promote continues it, command: rollback rolls it back`
+      if (live.serviceDeployment?.pausedAt !== undefined) {
+        const { hookId, stage } = live.serviceDeployment.pausedAt
+        return `deployment ${primary.id} of ${short(primary.taskDefinition)} waits at the PAUSE hook ${hookId} (${stage}) in ECS: command: promote continues it, command: rollback rolls it back`
+      }
       if (primary.rolloutState === 'COMPLETED')
         return `${short(primary.taskDefinition)} runs (deployment ${primary.id} completed)`
       if (ending.kind === 'not-waited')
@@ -326,6 +365,14 @@ function describeState(
     case 'our-rollback':
     case 'ecs-rollback': {
       const by = owner === 'ecs-rollback' ? 'ECS' : 'this step'
+      const sd = live.serviceDeployment?.status
+      if (sd !== undefined) {
+        if (sd === 'ROLLBACK_SUCCESSFUL')
+          return `rolled back by ${by}: ${short(primary.taskDefinition)} takes all traffic again (service deployment ${sd})`
+        if (sd === 'ROLLBACK_FAILED')
+          return `the rollback by ${by} to ${short(primary.taskDefinition)} failed (service deployment ${sd})`
+        return `rolling back to ${short(primary.taskDefinition)} (service deployment ${sd}, started by ${by}); ECS continues it`
+      }
       if (primary.rolloutState === 'COMPLETED')
         return `rolled back by ${by}: ${short(primary.taskDefinition)} runs again (deployment ${primary.id} completed)`
       if (primary.rolloutState === 'FAILED')

@@ -1,7 +1,7 @@
 import type { RollbackEvent } from '../contract.js'
 
 /** The deployment controllers a deploy can drive. */
-export type Controller = 'rolling' | 'codedeploy'
+export type Controller = 'rolling' | 'codedeploy' | 'native'
 
 /**
  * What each `rollback-events` value does on each controller (README's table says the same); undefined: it
@@ -24,6 +24,13 @@ export const ROLLBACK_EVENT_EFFECTS: Readonly<
       "CreateDeployment's autoRollbackConfiguration: CodeDeploy rolls back when a deployment group alarm stops it",
     DEPLOYMENT_STOP_ON_REQUEST:
       'on timeout or cancellation, StopDeployment with autoRollbackEnabled; also in autoRollbackConfiguration'
+  },
+  native: {
+    DEPLOYMENT_FAILURE:
+      'on timeout or an error after the update, StopServiceDeployment ROLLBACK of this step’s deployment, followed to its end (a failed hook is rolled back by ECS itself, and followed)',
+    DEPLOYMENT_STOP_ON_ALARM: undefined,
+    DEPLOYMENT_STOP_ON_REQUEST:
+      'when the step is cancelled (SIGINT, SIGTERM), also while paused: StopServiceDeployment ROLLBACK of this step’s deployment before exiting'
   }
 }
 
@@ -32,7 +39,17 @@ const WHY_NOT: Readonly<Record<Controller, Partial<Record<RollbackEvent, string>
     DEPLOYMENT_STOP_ON_ALARM:
       'a rolling deployment stops on alarms through the service definition: set deploymentConfiguration.alarms with rollback: true'
   },
-  codedeploy: {}
+  codedeploy: {},
+  native: {
+    DEPLOYMENT_STOP_ON_ALARM:
+      'an ECS-native deployment stops on alarms through the service definition: set deploymentConfiguration.alarms with rollback: true'
+  }
+}
+
+const CONTROLLER_NAME: Readonly<Record<Controller, string>> = {
+  rolling: 'rolling (ECS controller)',
+  codedeploy: 'CodeDeploy',
+  native: 'ECS-native blue/green, linear or canary'
 }
 
 /** Warnings for the requested values that do nothing on this controller. */
@@ -44,6 +61,6 @@ export function ineffectiveRollbackEvents(
     .filter(e => ROLLBACK_EVENT_EFFECTS[controller][e] === undefined)
     .map(
       e =>
-        `rollback-events: ${e} does nothing for a ${controller === 'rolling' ? 'rolling (ECS controller)' : 'CodeDeploy'} deployment${WHY_NOT[controller][e] ? `; ${WHY_NOT[controller][e]}` : ''}`
+        `rollback-events: ${e} does nothing for a ${CONTROLLER_NAME[controller]} deployment${WHY_NOT[controller][e] ? `; ${WHY_NOT[controller][e]}` : ''}`
     )
 }

@@ -8,6 +8,7 @@ import { failureCause } from '../ecs/diagnostics.js'
 import { stoppedTasksMarkdown } from './causes.js'
 import { formatDuration } from '../duration.js'
 import { codeBlock, details, escapeHtml, inlineCode, table, truncate } from './markdown.js'
+import { testCommandMarkdown, testPassed, testVerdict, type TestCommandRun } from './test-command.js'
 
 export interface CodeDeployReport {
   readonly status: Status
@@ -32,6 +33,8 @@ export interface CodeDeployReport {
   readonly watch: CodeDeployWatchResult | undefined
   /** Why the step fails, if it does. */
   readonly failure: string | undefined
+  /** test-command, when it ran. */
+  readonly test?: TestCommandRun | undefined
 }
 
 const HEADLINE: Partial<Record<Status, string>> = {
@@ -85,7 +88,12 @@ export function codedeploySummary(report: CodeDeployReport): string {
       ? '🚀 Blue/green deployment created (not waited for)'
       : (HEADLINE[report.status] ?? `Blue/green deployment: ${report.status}`)
   lines.push(`## ${headline}: ${escapeHtml(report.service)}`, '')
-  const cause = report.watch === undefined ? undefined : codedeployCause(report.watch)
+  const cause =
+    report.test !== undefined && !testPassed(report.test.result)
+      ? `test-command ${testVerdict(report.test.result, report.test.timeoutMs)}`
+      : report.watch === undefined
+        ? undefined
+        : codedeployCause(report.watch)
   if (cause !== undefined) lines.push(`**Cause:** ${escapeHtml(cause)}`, '')
   if (report.failure !== undefined) lines.push(`> ${escapeHtml(report.failure).replace(/\n/g, '\n> ')}`, '')
 
@@ -123,6 +131,7 @@ export function codedeploySummary(report: CodeDeployReport): string {
   }
   lines.push(table(['', ''], facts), '')
 
+  if (report.test !== undefined) lines.push(testCommandMarkdown(report.test), '')
   const watch = report.watch
   if (watch !== undefined) {
     if (watch.failedEvent !== undefined) lines.push(...failureSection(watch), '')
@@ -270,6 +279,7 @@ export function codedeployPlanMarkdown(
     readonly group: DeploymentGroupRef
     readonly appSpec: string
     readonly inProgress?: ActiveDeployment | undefined
+    readonly test?: { readonly command: string; readonly timeoutMs: number } | undefined
   },
   mode: 'fail' | 'wait' | 'stop' = 'fail'
 ): string {
@@ -290,6 +300,13 @@ export function codedeployPlanMarkdown(
       g.readyAction === 'STOP_DEPLOYMENT'
         ? `waits up to ${g.readyWaitMinutes ?? 0} min for rerouting`
         : 'reroutes at once'
+    ])
+  }
+  if (plan.test !== undefined) {
+    const [first = '', ...more] = plan.test.command.trim().split('\n')
+    rows.push([
+      'Test command',
+      `${inlineCode(more.length > 0 ? `${first} …` : first)} runs once the replacement takes test traffic (up to ${formatDuration(plan.test.timeoutMs)}): exit 0 continues the deployment, anything else rolls it back`
     ])
   }
   if (plan.inProgress !== undefined) {

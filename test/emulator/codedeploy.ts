@@ -1033,6 +1033,13 @@ export class CodeDeploy {
       ContinueDeployment: p => {
         const d = this.deployment(p.deploymentId)
         const wait = asString(p.deploymentWaitType, 'deploymentWaitType') ?? 'READY_WAIT'
+        if (wait !== 'READY_WAIT' && wait !== 'TERMINATION_WAIT')
+          throw new AwsError('InvalidDeploymentWaitTypeException', `Invalid deployment wait type: ${wait}`)
+        if (isDone(d.status))
+          throw new AwsError(
+            'DeploymentAlreadyCompletedException',
+            `The deployment ${d.id} has already completed.`
+          )
         if (wait === 'READY_WAIT') {
           if (d.status !== 'Ready')
             throw new AwsError(
@@ -1040,15 +1047,13 @@ export class CodeDeploy {
               `The deployment ${d.id} is not in a ready state.`
             )
           d.readyContinued = true
-        } else if (wait === 'TERMINATION_WAIT') {
+        } else {
           if (d.phases[d.phase] !== 'TerminationWait')
             throw new AwsError(
               'DeploymentIsNotInReadyStateException',
               `The deployment ${d.id} is not waiting to terminate the original task set.`
             )
           d.terminationContinued = true
-        } else {
-          throw new AwsError('InvalidDeploymentWaitTypeException', `Invalid deployment wait type: ${wait}`)
         }
         return {}
       },
