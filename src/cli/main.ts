@@ -9,6 +9,7 @@ import { Commands, Input, Output } from '../contract.js'
 import { formatLocation } from '../errors.js'
 import { run } from '../main.js'
 import * as sink from '../report/sink.js'
+import type { Where } from '../report/sink.js'
 import { helpText, parseArgs, UsageError, type CliArgs } from './args.js'
 import { colorStyle, markdownToTerminal, plainStyle } from './markdown.js'
 
@@ -62,13 +63,7 @@ export async function runCli(
   sink.useTerminal({
     // render's log repeats the definitions stdout prints.
     info: text => (rendering || args.quiet ? undefined : line(text)),
-    warning: (text, where) => {
-      const at =
-        where?.file === undefined
-          ? ''
-          : `${formatLocation({ file: where.file, ...(where.line === undefined ? {} : { line: where.line }), ...(where.column === undefined ? {} : { column: where.column }) })}: `
-      line(errStyle.bold(`warning: ${at}${text}`))
-    },
+    warning: (text, where) => line(errStyle.bold(`warning: ${located(text, where)}`)),
     debug: text => (args.debug ? line(errStyle.dim(`debug: ${text}`)) : undefined),
     heading: title => (rendering || args.quiet ? undefined : line(errStyle.bold(`\n▸ ${title}`))),
     summary: markdown => {
@@ -76,7 +71,7 @@ export async function runCli(
       out.write(`\n${markdownToTerminal(markdown, outStyle)}`)
     },
     output: (name, value) => void outputs.push([name, value]),
-    error: text => line(errStyle.bold(`error: ${text}`))
+    error: (text, where) => line(errStyle.bold(`error: ${located(text, where)}`))
   })
   try {
     await run(env)
@@ -93,6 +88,23 @@ export async function runCli(
     }
   }
   if (rendering && process.exitCode === undefined) await printDefinitions(io, outputs, args)
+}
+
+/**
+ * `file:line:col: message`, as a compiler prints it (the runner shows these as annotations on the line); an
+ * input's name as the flag that sets it.
+ */
+function located(text: string, where: Where | undefined): string {
+  const flags = text.replace(/\binput '([a-z-]+)'/g, (whole, name: string) =>
+    (Object.values(Input) as string[]).includes(name) ? `--${name}` : whole
+  )
+  if (where?.file === undefined || flags.startsWith(where.file)) return flags
+  const at = formatLocation({
+    file: where.file,
+    ...(where.line === undefined ? {} : { line: where.line }),
+    ...(where.column === undefined ? {} : { column: where.column })
+  })
+  return `${at}: ${flags}`
 }
 
 /** The flags as the runner would pass inputs: `INPUT_<NAME>`, and only these (a parent step's are dropped). */
