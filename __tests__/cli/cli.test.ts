@@ -75,7 +75,7 @@ describeWhenBuilt('the CLI against the emulator', () => {
       env
     )
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/^error: input 'count': '11' is not a task count/m)
+    expect(run.stderr).toMatch(/^error: --count: '11' is not a task count/m)
     expect(run.outputs.status).toBe('failed')
     expect(emulator.writes()).toEqual([])
   })

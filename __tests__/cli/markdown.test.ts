@@ -99,16 +99,18 @@ describe('Markdown as terminal text', () => {
     const at = (s: number, newer: number, older: number) => ({
       at: s * 1000,
       deployments: [
-        { taskDefinition: 'web:2', running: newer },
+        { taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2', running: newer },
         { taskDefinition: 'web:1', running: older }
       ]
     })
-    const chart = timelineChart([at(0, 0, 2), at(30, 1, 2), at(60, 2, 1), at(90, 2, 0)] as never, 'web:2')!
+    const chart = timelineChart(
+      [at(0, 0, 2), at(30, 1, 2), at(60, 2, 1), at(90, 2, 0)] as never,
+      'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2'
+    )!
     const text = markdownToTerminal(chart)
     expect(text).not.toContain('xychart')
-    expect(text).toContain('line 1  ▁▅██  0 → 2')
-    expect(text).toContain('line 2  ██▅▁  2 → 0')
-    expect(text).toContain('from 0s to 1m30s, 0 to 2 on the y-axis')
+    expect(text).toContain('  web:2 (new)  ▁▅██  0 → 2\n  previous     ██▅▁  2 → 0\n')
+    expect(text).toContain('from 0s to 1m30s; the highest bar is 2')
     expect(markdownToTerminal('```mermaid\nflowchart LR\n  a --> b\n```')).toBe(
       '[flowchart diagram; drawn on GitHub]\n'
     )

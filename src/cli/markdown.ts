@@ -174,24 +174,29 @@ function mermaid(source: string, style: TerminalStyle): string {
     return style.dim(`[${kind || 'mermaid'} diagram${title ? `: ${title}` : ''}; drawn on GitHub]`)
   }
   const series = lines
-    .map(line => /^(line|bar)\s*(?:"[^"]*")?\s*\[(.*)\]$/.exec(line))
+    .map(line => /^(line|bar)\s*(?:"([^"]*)")?\s*\[(.*)\]$/.exec(line))
     .filter(match => match !== null)
-    .map(match => ({ kind: match[1]!, values: match[2]!.split(',').map(v => Number(v.trim())) }))
-  const axis = /-->\s*([\d.]+)/.exec(lines.find(line => line.startsWith('y-axis')) ?? '')
-  const top = Number(axis?.[1] ?? Math.max(1, ...series.flatMap(s => s.values)))
+    .map((match, index) => ({
+      name: match[2] ?? `${match[1]!} ${index + 1}`,
+      values: match[3]!.split(',').map(v => Number(v.trim()))
+    }))
+  // Scaled to the data, not the axis: the axis may leave room (whole ticks) a sparkline does not need.
+  const top = Math.max(1, ...series.flatMap(s => s.values.filter(Number.isFinite)))
   const labels = /\[(.*)\]/
     .exec(lines.find(line => line.startsWith('x-axis')) ?? '')?.[1]
     ?.split(',')
     .map(label => label.trim().replace(/^"|"$/g, ''))
+  const width = Math.max(0, ...series.map(s => displayWidth(s.name)))
   const out = [style.bold(title ?? 'Chart')]
-  series.forEach((s, index) => {
+  for (const s of series) {
     const spark = s.values
-      .map(v => SPARKS[Math.round((Math.max(0, Math.min(top, v)) / (top || 1)) * (SPARKS.length - 1))])
+      .map(v => SPARKS[Math.round((Math.max(0, Math.min(top, v)) / top) * (SPARKS.length - 1))])
       .join('')
-    out.push(`  ${s.kind} ${index + 1}  ${spark}  ${s.values[0]} → ${s.values[s.values.length - 1]}`)
-  })
+    const name = s.name + ' '.repeat(width - displayWidth(s.name))
+    out.push(`  ${name}  ${spark}  ${s.values[0]} → ${s.values[s.values.length - 1]}`)
+  }
   if (labels && labels.length > 0)
-    out.push(style.dim(`  from ${labels[0]} to ${labels[labels.length - 1]}, 0 to ${top} on the y-axis`))
+    out.push(style.dim(`  from ${labels[0]} to ${labels[labels.length - 1]}; the highest bar is ${top}`))
   return out.join('\n')
 }
 
