@@ -220,8 +220,12 @@ export function helpText(): string {
     '  run         run one-off tasks (e.g. a migration) and wait for their exit codes',
     '  rollback    roll the service back to the previous revision',
     '  register    register the task definition only',
+    '  promote     continue an ECS-native blue/green deployment paused at a PAUSE hook',
     ...cliCommands()
-      .filter(name => !['deploy', 'diff', 'render', 'verify', 'run', 'rollback', 'register'].includes(name))
+      .filter(
+        name =>
+          !['deploy', 'diff', 'render', 'verify', 'run', 'rollback', 'register', 'promote'].includes(name)
+      )
       .map(name => `  ${name.padEnd(10)}  see README (command: ${name})`),
     '',
     'Action inputs (README "Inputs" says what each means; booleans: --name, --no-name, --name=false):',
