@@ -4,7 +4,9 @@
  * stdout, except for `render`, whose stdout is the rendered definitions (as ecspresso's), so `> file` works.
  */
 import { appendFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Commands, Input, Output } from '../contract.js'
 import { formatLocation } from '../errors.js'
 import { run } from '../main.js'
@@ -49,6 +51,8 @@ export async function runCli(
   if (args.region !== undefined) env.AWS_REGION = args.region
   if (args.profile !== undefined) env.AWS_PROFILE = args.profile
   if (args.debug) env.RUNNER_DEBUG = '1'
+  // The runner gives each job its own temporary directory; two CLI runs must not share render's files.
+  env.RUNNER_TEMP ||= await mkdtemp(join(tmpdir(), 'ecs-deploy-action-'))
 
   const rendering = args.command === 'render'
   // `render` keeps stdout for the definitions; everything else a person reads goes to stderr.
