@@ -1,5 +1,6 @@
 // test-command on a CodeDeploy blue/green deploy, through dist/index.js on the emulator at 60x: the command
 // runs once the replacement takes test traffic; exit 0 continues the deployment, anything else rolls it back.
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from '@jest/globals'
@@ -22,6 +23,21 @@ const TEST_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:liste
 const PROD_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/80'
 
 let emulator: Emulator
+
+/** True while the process runs: a zombie init has not reaped yet counts as gone (signal 0 still reaches it). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return true
+  }
+}
 
 afterEach(async () => {
   await emulator.close()
@@ -183,8 +199,26 @@ describe('test-command on CodeDeploy blue/green', () => {
     ])
     expect(emulator.calls('ContinueDeployment')).toEqual([])
     const pid = Number(await readFile(join(result.workDir, 'test-pid'), 'utf8'))
-    expect(() => process.kill(pid, 0)).toThrow()
+    expect(running(pid)).toBe(false)
     expect(result.summary).toContain('Test command cancelled')
+  })
+
+  it('the action killed outright (SIGKILL) while the command runs: the command does not outlive it', async () => {
+    const { dir } = await world()
+    const result = await deploy(
+      dir,
+      { 'test-command': 'echo $$ > "$RUNNER_TEMP/test-pid"; echo test-command-is-running; sleep 60' },
+      { signal: { after: /test-command-is-running/, send: ['SIGKILL'] } }
+    )
+    expect(result.exitCode).toBeNull()
+    const pid = Number(await readFile(join(result.workDir, 'test-pid'), 'utf8'))
+    // The launcher checks for its parent every half second.
+    let alive = true
+    for (let i = 0; i < 40 && alive; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      alive = running(pid)
+    }
+    expect(alive).toBe(false)
   })
 
   it('cancelled without DEPLOYMENT_STOP_ON_REQUEST: the command is gone, the deployment is left waiting and the summary says so', async () => {
