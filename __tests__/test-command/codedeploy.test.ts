@@ -44,7 +44,7 @@ afterEach(async () => {
 })
 
 /** A CODE_DEPLOY service on web:1.0 whose group waits up to an hour for rerouting (unless `readyWaitMinutes` says). */
-async function world(readyWaitMinutes: number | 'none' = 60) {
+async function world(readyWaitMinutes: number | 'none' = 60, config?: string) {
   emulator = await startWatchedEmulator()
   const oldArn = emulator.seedTaskDefinition(taskDefinition('web:1.0'))
   const service = {
@@ -72,6 +72,7 @@ async function world(readyWaitMinutes: number | 'none' = 60) {
   emulator.clearLog()
   const dir = await blackBoxProject({
     prefix: 'test-command-',
+    ...(config === undefined ? {} : { config }),
     taskDefinition: taskDefinition('web:{{ must_env `IMAGE_TAG` }}'),
     serviceDefinition: { ...service, desiredCount: 2 }
   })
@@ -201,6 +202,21 @@ describe('test-command on CodeDeploy blue/green', () => {
     const pid = Number(await readFile(join(result.workDir, 'test-pid'), 'utf8'))
     expect(running(pid)).toBe(false)
     expect(result.summary).toContain('Test command cancelled')
+  })
+
+  it('a hook failing before test traffic: rolled back by CodeDeploy, and the command never runs', async () => {
+    const { dir } = await world(60, 'appspec:\n  Hooks:\n    - AfterAllowTestTraffic: web-smoke-test\n')
+    emulator.codedeploy.failHook('AfterAllowTestTraffic', { message: 'smoke test Lambda said no' })
+    const result = await deploy(dir, { 'test-command': 'touch "$RUNNER_TEMP/ran"' })
+    expect(result.exitCode, result.stdout).not.toBe(0)
+    expect(result.outputs.status).toBe('rolled-back')
+    expect(result.stdout).toContain(
+      'test-command did not run: the deployment rolled-back before it took test traffic'
+    )
+    await expect(readFile(join(result.workDir, 'ran'))).rejects.toThrow(/ENOENT/)
+    expect(emulator.calls('ContinueDeployment')).toEqual([])
+    expect(emulator.calls('StopDeployment')).toEqual([])
+    expect(result.summary).not.toContain('Test command')
   })
 
   it('the action killed outright (SIGKILL) while the command runs: the command does not outlive it', async () => {
