@@ -50,4 +50,23 @@ describe('the rollout chart', () => {
     expect(timelineChart(rollout(29_000), NEW)).toBeUndefined()
     expect(timelineChart(rollout(30_000), NEW)).toBeDefined()
   })
+
+  it("colours the new revision green and the rest grey, as Mermaid's first default colour barely shows on white", () => {
+    const lines = timelineChart(rollout(45_000), NEW)!.split('\n')
+    expect(lines[1]).toBe(
+      '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#1f883d, #8c959f"}}}}%%'
+    )
+    expect(lines[2]).toBe('xychart-beta')
+  })
+
+  it('keeps at most 20 points, the last among them, so the x-axis labels do not overlap', () => {
+    const points: TimelinePoint[] = Array.from({ length: 95 }, (_, i) => ({
+      at: i * 10_000,
+      deployments: [deployment(NEW, i % 3), deployment(OLD, 2)]
+    }))
+    const chart = timelineChart(points, NEW)!
+    const labels = /x-axis "elapsed" \[(.*)\]/.exec(chart)![1]!.split(', ')
+    expect(labels.length).toBeLessThanOrEqual(20)
+    expect(labels.at(-1)).toBe('"15m40s"')
+  })
 })
