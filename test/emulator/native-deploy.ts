@@ -143,6 +143,8 @@ export function checkStrategy(dc: Json, loadBalancers: Json[], controller: strin
           `Invalid lifecycle stage '${s}' in ${where}. The valid values are ${HOOK_STAGES.join(', ')}.`
         )
     const timeout = asObject(hook.timeoutConfiguration, `${where}.timeoutConfiguration`)
+    // DeploymentLifecycleHookTimeoutConfiguration: timeoutInMinutes from 1 to 20160 (14 days).
+    inRange(timeout?.timeoutInMinutes, `${where}.timeoutConfiguration.timeoutInMinutes`, 1, 20160)
     const action = asString(timeout?.action, `${where}.timeoutConfiguration.action`)
     if (action !== undefined && action !== 'CONTINUE' && action !== 'ROLLBACK')
       throw invalidParameter(`${where}.timeoutConfiguration.action must be CONTINUE or ROLLBACK.`)
