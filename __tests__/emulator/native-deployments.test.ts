@@ -501,6 +501,28 @@ describe('ECS-native deployments: lifecycle on the virtual clock', () => {
     expect(d.lifecycleHookDetails).toEqual([expect.objectContaining({ status: 'AWAITING_ACTION' })])
   })
 
+  it('a superseding deployment reconciles the superseded green tasks away, keeps blue, and scales up its own', async () => {
+    const { oldArn, newArn } = await seed({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }]
+    })
+    const first = await deploy(newArn)
+    await walk(first, 600, d => (d.lifecycleHookDetails ?? []).some(h => h.status === 'AWAITING_ACTION'))
+    expect((await runningTaskDefinitions()).sort()).toEqual([oldArn, oldArn, newArn, newArn].sort())
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand(webTaskDefinition('nginx:1.28'))
+    )
+    const third = taskDefinition!.taskDefinitionArn!
+    const second = await deploy(third)
+    const { last } = await walk(second, 600, d =>
+      (d.lifecycleHookDetails ?? []).some(h => h.status === 'AWAITING_ACTION')
+    )
+    expect(last.lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT')
+    // Blue still takes production traffic; the superseded green (nginx:1.27) is gone.
+    expect((await runningTaskDefinitions()).sort()).toEqual([oldArn, oldArn, third, third].sort())
+  })
+
   it('CANARY holds production traffic shift for canaryBakeTimeInMinutes', async () => {
     const { newArn } = await seed({
       strategy: 'CANARY',

@@ -344,7 +344,10 @@ export function stepNative(ecs: Ecs, service: Service, record: ServiceDeployment
     return
   }
   if (record.status !== 'IN_PROGRESS' || !green) return
-  n.blueDeploymentId ??= service.deployments.find(d => d !== green && d.status === 'ACTIVE')?.id
+  // Blue is the revision production traffic is on: the last completed one, not a green one superseded.
+  n.blueDeploymentId ??=
+    service.deployments.find(d => d !== green && d.id === service.lastCompleted?.deploymentId)?.id ??
+    service.deployments.find(d => d !== green && d.status === 'ACTIVE')?.id
   const current = n.hooks.filter(h => h.stage === n.stage)
   for (const h of current) {
     if (h.status === 'IN_PROGRESS' && h.answerAt !== undefined && time >= h.answerAt && h.answer) {
