@@ -32,6 +32,8 @@ interface Mode {
   readonly runs: readonly Record<string, string>[]
   /** Actions the policies list that these runs do not call, each with the reason. */
   readonly notCalled?: Readonly<Record<string, string>>
+  /** The service definition the runs deploy, when not the world's rolling one. */
+  readonly serviceDefinition?: (world: World) => Record<string, unknown>
 }
 
 const DEPLOY_NOT_CALLED = {
@@ -83,6 +85,39 @@ const modes: readonly Mode[] = [
       'ecs:TagResource': 'IAM checks it when RegisterTaskDefinition or RunTask carry tags (tag on create)',
       'ecs:StopTask': 'a timeout or a cancellation stops the tasks'
     }
+  },
+  {
+    // Last: it turns the world's service into an ECS-native blue/green one.
+    name: 'ECS-native deploy with wait-until: paused, then promote',
+    policies: ['deploy-native'],
+    runs: [{ 'wait-until': 'paused', 'force-new-deployment': 'true' }, { command: 'promote' }],
+    serviceDefinition: world => {
+      const rolling = serviceDefinition(world) as { loadBalancers: Record<string, unknown>[] }
+      return {
+        ...rolling,
+        loadBalancers: rolling.loadBalancers.map(lb => ({
+          ...lb,
+          advancedConfiguration: {
+            alternateTargetGroupArn: world.targetGroup9090,
+            productionListenerRule:
+              'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/0123456789abcdef/0123456789abcdef/1111111111111111',
+            roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers'
+          }
+        })),
+        deploymentConfiguration: {
+          strategy: 'BLUE_GREEN',
+          bakeTimeInMinutes: 0,
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }]
+        }
+      }
+    },
+    notCalled: {
+      ...DEPLOY_NOT_CALLED,
+      'ecs:CreateService': 'the service exists already',
+      'ecs:RegisterTaskDefinition': 'the rendered definition equals the service’s revision, which is reused',
+      'ecs:StopServiceDeployment':
+        'rollback-events on a timeout, an error or a cancellation, and command: rollback'
+    }
   }
 ]
 
@@ -105,7 +140,10 @@ describeWithMoto("README's IAM policies", () => {
       for (const inputs of mode.runs) {
         const run = await runOn(
           world,
-          { taskDefinition: taskDefinition(world), serviceDefinition: serviceDefinition(world) },
+          {
+            taskDefinition: taskDefinition(world),
+            serviceDefinition: (mode.serviceDefinition ?? serviceDefinition)(world)
+          },
           inputs
         )
         expect(run.errors).toEqual([])

@@ -1,5 +1,6 @@
 // An ECS-native deploy that waits at a PAUSE hook (no wait-until: paused) when the runner cancels it or the
 // timeout passes, through dist/index.js on the emulator (60x): what README's rollback-events table says.
+import { DescribeServiceDeploymentsCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { afterEach, describe, it } from '@jest/globals'
 import { runAgainst } from '../helpers/black-box.js'
 import { expect } from '../helpers/expect.js'
@@ -78,4 +79,46 @@ describe('a deploy waiting at a PAUSE hook', () => {
       'StopServiceDeployment ROLLBACK'
     ])
   })
+})
+
+describe('another deploy takes over while this one waits at its PAUSE hook', () => {
+  it('reports superseded and writes nothing more, even with DEPLOYMENT_FAILURE', async () => {
+    const w = await start()
+    const a = runAgainst(w.emulator, w.dir, { 'image-tag': 'v2', 'rollback-events': 'DEPLOYMENT_FAILURE' })
+    const ecs = new ECSClient({
+      endpoint: w.emulator.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }
+    })
+    // A's deployment waits at its PAUSE hook before B starts.
+    for (let i = 0; i < 400; i++) {
+      const { service } = {
+        service: w.emulator.describeService('prod', 'web') as { currentServiceDeployment?: string }
+      }
+      const arn = service.currentServiceDeployment
+      const sd = arn
+        ? (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })))
+            .serviceDeployments?.[0]
+        : undefined
+      if (sd?.lifecycleHookDetails?.some(h => h.status === 'AWAITING_ACTION')) break
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    const b = await runAgainst(
+      w.emulator,
+      w.dir,
+      { 'image-tag': 'v3', 'wait-until': 'paused' },
+      { env: { GITHUB_RUN_ID: '4343' } }
+    )
+    const result = await a
+    expect(b.outputs.status, b.stdout).toBe('paused')
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('superseded')
+    expect(result.errors[0]).toMatch(/^superseded: deployment \S+ of web:3 took over from ours/)
+    expect(writes(w.emulator)).toEqual([
+      'RegisterTaskDefinition',
+      'UpdateService',
+      'RegisterTaskDefinition',
+      'UpdateService'
+    ])
+  }, 90_000)
 })

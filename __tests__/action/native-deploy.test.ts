@@ -58,6 +58,21 @@ describe('ECS-native deploys', () => {
     expect(result.summary).toMatch(/\| `BAKE_TIME` \| [^|]+ \| [23]s \|/)
   })
 
+  it('LINEAR: production traffic moves in steps, stepBakeTimeInMinutes apart', async () => {
+    const w = await start({
+      strategy: 'LINEAR',
+      bakeTimeInMinutes: 0,
+      linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 }
+    })
+    const result = await deploy(w)
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.stdout).toContain(
+      'stage PRODUCTION_TRAFFIC_SHIFT: production traffic moves to green (LINEAR: production traffic in steps of 25%, 1m apart)'
+    )
+    // 25, 50, 75, 100: three waits of an emulated minute (1 s each).
+    expect(result.summary).toMatch(/\| `PRODUCTION_TRAFFIC_SHIFT` \| [^|]+ \| [34]s \|/)
+  })
+
   it('a Lambda hook answering FAILED: ECS rolls back, the failure names the hook and the stage', async () => {
     const w = await start({
       strategy: 'BLUE_GREEN',

@@ -19,20 +19,28 @@ const paused = {
   lifecycleHooks: [pauseAt('POST_TEST_TRAFFIC_SHIFT')]
 }
 
-async function deployToPause(): Promise<{ w: NativeWorld; outputs: Record<string, string> }> {
+async function deployToPause(): Promise<{
+  w: NativeWorld
+  outputs: Record<string, string>
+  summary: string
+}> {
   const w = (world = await startNative('native-pause-', paused))
   const result = await runAgainst(w.emulator, w.dir, { 'image-tag': 'v2', 'wait-until': 'paused' })
   expect(result.exitCode, result.stdout).toBe(0)
-  return { w, outputs: result.outputs }
+  return { w, outputs: result.outputs, summary: result.summary }
 }
 
 describe('wait-until: paused, then promote', () => {
   it('the deploy ends paused with the hook and stage; promote in a second process completes it', async () => {
-    const { w, outputs } = await deployToPause()
+    const { w, outputs, summary } = await deployToPause()
     expect(outputs.status).toBe('paused')
     expect(outputs['hook-id']).toMatch(/^ecs-pause-/)
     expect(outputs['lifecycle-stage']).toBe('POST_TEST_TRAFFIC_SHIFT')
     expect(outputs['service-deployment-arn']).toMatch(/:service-deployment\/prod\/web\//)
+    expect(summary).toContain('## ⏸️ Deploy web: paused')
+    expect(summary).toMatch(
+      /### Paused\n\nThe deployment waits at the PAUSE hook `ecs-pause-\w+` \(`POST_TEST_TRAFFIC_SHIFT`, on timeout: ROLLBACK\)/
+    )
     // Still paused a while later: nothing continues it but promote.
     await new Promise(resolve => setTimeout(resolve, 1000))
     expect(writes(w.emulator)).toEqual(['RegisterTaskDefinition', 'UpdateService'])

@@ -269,8 +269,9 @@ describe('deploy: unreliable AWS', () => {
     expect(log.lines.some(l => /service deployments cannot be read \(AccessDeniedException\)/.test(l))).toBe(
       true
     )
-    expect(emulator.calls('ListServiceDeployments')).toHaveLength(1)
-    expect(emulator.calls('DescribeServiceDeployments')).toHaveLength(0)
+    // DescribeServices names the service deployment (currentServiceDeployment): one denied read, then no more.
+    expect(emulator.calls('ListServiceDeployments')).toHaveLength(0)
+    expect(emulator.calls('DescribeServiceDeployments')).toHaveLength(1)
   })
 
   it('uses DescribeServiceDeployments where allowed', async () => {

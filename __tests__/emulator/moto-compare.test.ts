@@ -221,6 +221,10 @@ const ACCEPTED: [RegExp, string][] = [
   ],
   [/^ListTaskDefinitions\.taskDefinitionArns\[[01]\]: /, 'moto ignores sort=DESC'],
   [
+    /^(CreateService|DescribeServices|UpdateService)\.services?(\[0\])?\.currentServiceDeployment: only in emulator$/,
+    'AWS returns the ARN of the current service deployment (Service.currentServiceDeployment); moto leaves it out'
+  ],
+  [
     /^(CreateService|DescribeServices|UpdateService)\.services?(\[0\])?\.(deployments\[0\]\.)?pendingCount: emulator 0 vs moto 2$/,
     'moto reports the desired tasks as pending at once; ECS starts them after the call returns'
   ],

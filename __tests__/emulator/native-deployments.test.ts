@@ -200,6 +200,24 @@ describe('ECS-native deployments: validation on CreateService and UpdateService'
       /Invalid lifecycle stage 'BAKE_TIME' in lifecycleHooks\[0\]/
     ],
     [
+      'a hook timeout over 20160 minutes (the API reference range)',
+      {
+        deploymentConfiguration: {
+          strategy: 'BLUE_GREEN',
+          bakeTimeInMinutes: 1,
+          lifecycleHooks: [
+            {
+              targetType: 'PAUSE',
+              lifecycleStages: ['POST_SCALE_UP'],
+              timeoutConfiguration: { timeoutInMinutes: 20161 }
+            }
+          ]
+        },
+        loadBalancers
+      },
+      /lifecycleHooks\[0\]\.timeoutConfiguration\.timeoutInMinutes must be between 1 and 20160/
+    ],
+    [
       'a hook without stages',
       {
         deploymentConfiguration: {
@@ -236,6 +254,19 @@ describe('ECS-native deployments: validation on CreateService and UpdateService'
       deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }
     })
     expect(service!.deploymentConfiguration!.strategy).toBe('BLUE_GREEN')
+  })
+
+  it('DescribeServices names the current service deployment (Service.currentServiceDeployment)', async () => {
+    const { newArn } = await seed({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 })
+    const { service } = await ecs.send(
+      new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: newArn })
+    )
+    const { serviceDeployments } = await ecs.send(
+      new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' })
+    )
+    expect(service!.currentServiceDeployment).toBe(serviceDeployments![0]!.serviceDeploymentArn)
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))
+    expect(described.services![0]!.currentServiceDeployment).toBe(service!.currentServiceDeployment)
   })
 
   it('refuses UpdateService to BLUE_GREEN without bakeTimeInMinutes, changing nothing', async () => {
@@ -468,6 +499,28 @@ describe('ECS-native deployments: lifecycle on the virtual clock', () => {
     const d = await describeDeployment(second)
     expect(d).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'RECONCILE_SERVICE' })
     expect(d.lifecycleHookDetails).toEqual([expect.objectContaining({ status: 'AWAITING_ACTION' })])
+  })
+
+  it('a superseding deployment reconciles the superseded green tasks away, keeps blue, and scales up its own', async () => {
+    const { oldArn, newArn } = await seed({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }]
+    })
+    const first = await deploy(newArn)
+    await walk(first, 600, d => (d.lifecycleHookDetails ?? []).some(h => h.status === 'AWAITING_ACTION'))
+    expect((await runningTaskDefinitions()).sort()).toEqual([oldArn, oldArn, newArn, newArn].sort())
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand(webTaskDefinition('nginx:1.28'))
+    )
+    const third = taskDefinition!.taskDefinitionArn!
+    const second = await deploy(third)
+    const { last } = await walk(second, 600, d =>
+      (d.lifecycleHookDetails ?? []).some(h => h.status === 'AWAITING_ACTION')
+    )
+    expect(last.lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT')
+    // Blue still takes production traffic; the superseded green (nginx:1.27) is gone.
+    expect((await runningTaskDefinitions()).sort()).toEqual([oldArn, oldArn, third, third].sort())
   })
 
   it('CANARY holds production traffic shift for canaryBakeTimeInMinutes', async () => {

@@ -26,7 +26,7 @@ import type { Project } from '../project.js'
 import { annotateErrors, awsActionError, isAwsError } from '../report/aws-errors.js'
 import { consoleUrl } from '../report/deploy.js'
 import { promoteSummary } from '../report/native.js'
-import { readOnly } from './steps.js'
+import { readOnly, signalName } from './steps.js'
 import type { CommandContext, CommandResult } from './types.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -120,14 +120,16 @@ export async function runPromote(ctx: CommandContext, project: Project): Promise
 
   let ending: Ending
   try {
-    if (ctx.signal?.aborted)
-      throw new ActionError('cancelled before the deployment was continued: nothing was changed')
-    await continueHook(step, hook, 'CONTINUE', 'command: promote')
-    // Continuing adopts the deployment: from here on its outcome is this step's, as a deploy's update is.
-    step.record.update = { deploymentId: green?.id, created: false }
-    ending = await log.group('Following the promoted deployment', () =>
-      followDeployment(step, { endAtPause: inputs.waitUntil === 'paused' })
-    )
+    if (ctx.signal?.aborted) {
+      ending = { kind: 'cancelled', signal: signalName(ctx) }
+    } else {
+      await continueHook(step, hook, 'CONTINUE', 'command: promote')
+      // Continuing adopts the deployment: from here on its outcome is this step's, as a deploy's update is.
+      step.record.update = { deploymentId: green?.id, created: false }
+      ending = await log.group('Following the promoted deployment', () =>
+        followDeployment(step, { endAtPause: inputs.waitUntil === 'paused' })
+      )
+    }
   } catch (error) {
     if (!hasWritten(step.record)) throw isAwsError(error) ? awsActionError(error) : error
     ending = nativeErrorEnding(step, error)

@@ -47,9 +47,9 @@ const WHY_NOT: Readonly<Record<Controller, Partial<Record<RollbackEvent, string>
 }
 
 const CONTROLLER_NAME: Readonly<Record<Controller, string>> = {
-  rolling: 'rolling (ECS controller)',
-  codedeploy: 'CodeDeploy',
-  native: 'ECS-native blue/green, linear or canary'
+  rolling: 'a rolling (ECS controller)',
+  codedeploy: 'a CodeDeploy',
+  native: 'an ECS-native blue/green, linear or canary'
 }
 
 /** Warnings for the requested values that do nothing on this controller. */
@@ -61,6 +61,6 @@ export function ineffectiveRollbackEvents(
     .filter(e => ROLLBACK_EVENT_EFFECTS[controller][e] === undefined)
     .map(
       e =>
-        `rollback-events: ${e} does nothing for a ${CONTROLLER_NAME[controller]} deployment${WHY_NOT[controller][e] ? `; ${WHY_NOT[controller][e]}` : ''}`
+        `rollback-events: ${e} does nothing for ${CONTROLLER_NAME[controller]} deployment${WHY_NOT[controller][e] ? `; ${WHY_NOT[controller][e]}` : ''}`
     )
 }

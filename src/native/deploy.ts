@@ -34,6 +34,15 @@ import {
   type PauseHandler
 } from './step.js'
 import { newTimeline } from './timeline.js'
+import { runTestCommand, testEndpointEnv } from '../deploy/test-command.js'
+import { formatDuration } from '../duration.js'
+import {
+  testCommandLogLine,
+  testCommandMarkdown,
+  testPassed,
+  testVerdict,
+  type TestCommandRun
+} from '../report/test-command.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 
@@ -44,7 +53,8 @@ export const TEST_STAGE = 'POST_TEST_TRAFFIC_SHIFT'
  * Runs the test command at the PAUSE hook (supplied by the test-command wiring); undefined without
  * `test-command`.
  */
-export type PauseTest = { readonly command: string; readonly handle: PauseHandler } | undefined
+export type PauseTest =
+  { readonly command: string; readonly handle: PauseHandler; readonly runs: TestCommandRun[] } | undefined
 
 /** Input checks that need the deployment configuration; before any write. */
 export function checkNativeInputs(ctx: CommandContext, plan: NativePlan, test: PauseTest): void {
@@ -206,7 +216,11 @@ export async function deployNative(
   return {
     status: outcome.status,
     outputs: { ...deployOutputs(report), ...nativeOutputs(step) },
-    summary: `${deploySummary(report)}\n${nativeOutcomeMarkdown(step, clock.now())}\n`,
+    summary: [
+      deploySummary(report),
+      nativeOutcomeMarkdown(step, clock.now()),
+      ...(test?.runs ?? []).map(testCommandMarkdown)
+    ].join('\n'),
     failure: outcome.failure
   }
 }
@@ -292,7 +306,46 @@ async function newestServiceDeployment(
   return out.serviceDeployments?.[0]?.serviceDeploymentArn
 }
 
-/** The test-command at the PAUSE hook, when the step has one (wired to deploy/test-command.ts). */
-export function pauseTestFor(_ctx: CommandContext): PauseTest {
-  return undefined
+/**
+ * test-command at the PAUSE hook: run it with the test endpoint's variables; exit 0 answers CONTINUE, anything
+ * else (or its timeout) ROLLBACK. Cancelled, it answers nothing: rollback-events decides (afterNativeEnding).
+ */
+export function pauseTestFor(ctx: CommandContext): PauseTest {
+  const command = ctx.inputs.testCommand
+  if (command === undefined) return undefined
+  const runs: TestCommandRun[] = []
+  const timeoutMs = ctx.inputs.testTimeoutMs
+  const handle: PauseHandler = async (hook, step) => {
+    const env = testEndpointEnv({
+      controller: 'ECS',
+      service: step.last ?? {},
+      taskDefinitionArn: step.record.target ?? '',
+      deploymentId: step.serviceDeploymentArn ?? ''
+    })
+    ctx.log.info(
+      `running test-command at the PAUSE hook ${hook.hookId} (${hook.stage}), for up to ${formatDuration(timeoutMs)}`
+    )
+    const result = await runTestCommand(ctx, { command, env, timeoutMs })
+    const passed = testPassed(result)
+    const stop = ctx.inputs.rollbackEvents.includes('DEPLOYMENT_STOP_ON_REQUEST')
+    const action: TestCommandRun['action'] = result.cancelled
+      ? stop
+        ? 'cancelled-stopped'
+        : 'cancelled-left'
+      : passed
+        ? 'continued'
+        : 'rolled-back'
+    const run: TestCommandRun = { command, timeoutMs, result, action, env }
+    runs.push(run)
+    ctx.log.info(testCommandLogLine(run))
+    const verdict = `test-command ${testVerdict(result, timeoutMs)}`
+    step.timeline.notes.push({
+      at: ctx.clock.now() - step.timeline.origin,
+      text: `${verdict} at ${hook.stage}`
+    })
+    return passed
+      ? { action: 'CONTINUE', answer: verdict }
+      : { action: 'ROLLBACK', answer: verdict, reason: `${verdict} at the PAUSE hook at ${hook.stage}` }
+  }
+  return { command, handle, runs }
 }

@@ -31,7 +31,8 @@ const READ_AFTER_CANCEL_MS = 1000
  * waiting for someone else, or decide itself (test-command): `continue` / `rollback` answer the hook.
  */
 export type PauseHandler = (
-  hook: HookSeen
+  hook: HookSeen,
+  step: NativeStep
 ) => Promise<{ action: 'CONTINUE' | 'ROLLBACK'; answer: string; reason?: string }>
 
 export interface NativeStep {
@@ -97,7 +98,7 @@ export async function followDeployment(
           step.pausedAt = hook
           return { kind: 'paused', serviceDeploymentArn: arn, hookId: hook.hookId, stage: hook.stage }
         }
-        const decision = await options.onPause(hook)
+        const decision = await options.onPause(hook, step)
         if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
         await continueHook(step, hook, decision.action, decision.answer)
         if (decision.action === 'ROLLBACK') {

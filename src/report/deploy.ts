@@ -107,7 +107,8 @@ const ICON: Partial<Record<Status, string>> = {
   'rolled-back': '↩️',
   'rolling-back': '↩️',
   'timed-out': '⏱️',
-  cancelled: '🛑'
+  cancelled: '🛑',
+  paused: '⏸️'
 }
 
 /** The job summary of a deploy. */

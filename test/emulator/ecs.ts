@@ -723,6 +723,9 @@ export class Ecs {
       deploymentConfiguration: clone(service.deploymentConfiguration),
       taskSets,
       deployments,
+      // The API reference's Service.currentServiceDeployment: the ARN of the current service deployment.
+      currentServiceDeployment:
+        service.deployments.find(d => d.status === 'PRIMARY')?.serviceDeploymentArn || undefined,
       roleArn: s.roleArn,
       events: service.events.map(e => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
       createdAt: seconds(service.createdAt),

@@ -143,6 +143,8 @@ export function checkStrategy(dc: Json, loadBalancers: Json[], controller: strin
           `Invalid lifecycle stage '${s}' in ${where}. The valid values are ${HOOK_STAGES.join(', ')}.`
         )
     const timeout = asObject(hook.timeoutConfiguration, `${where}.timeoutConfiguration`)
+    // DeploymentLifecycleHookTimeoutConfiguration: timeoutInMinutes from 1 to 20160 (14 days).
+    inRange(timeout?.timeoutInMinutes, `${where}.timeoutConfiguration.timeoutInMinutes`, 1, 20160)
     const action = asString(timeout?.action, `${where}.timeoutConfiguration.action`)
     if (action !== undefined && action !== 'CONTINUE' && action !== 'ROLLBACK')
       throw invalidParameter(`${where}.timeoutConfiguration.action must be CONTINUE or ROLLBACK.`)
@@ -342,7 +344,10 @@ export function stepNative(ecs: Ecs, service: Service, record: ServiceDeployment
     return
   }
   if (record.status !== 'IN_PROGRESS' || !green) return
-  n.blueDeploymentId ??= service.deployments.find(d => d !== green && d.status === 'ACTIVE')?.id
+  // Blue is the revision production traffic is on: the last completed one, not a green one superseded.
+  n.blueDeploymentId ??=
+    service.deployments.find(d => d !== green && d.id === service.lastCompleted?.deploymentId)?.id ??
+    service.deployments.find(d => d !== green && d.status === 'ACTIVE')?.id
   const current = n.hooks.filter(h => h.stage === n.stage)
   for (const h of current) {
     if (h.status === 'IN_PROGRESS' && h.answerAt !== undefined && time >= h.answerAt && h.answer) {

@@ -364,7 +364,11 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
 
   const hold = holdsBlue(record)
   const olds = service.deployments.filter(d => d !== primary && d.status === 'ACTIVE')
-  for (const d of olds) if (!hold) d.desiredCount = 0
+  // Blue/green holds the blue revision (the one production traffic is on) until CLEAN_UP; a green revision a
+  // newer deployment superseded is reconciled away (RECONCILE_SERVICE) like any old deployment.
+  const blueId = record?.native?.blueDeploymentId ?? service.lastCompleted?.deploymentId
+  const held = (d: { id: string }) => hold && (blueId === undefined || d.id === blueId)
+  for (const d of olds) if (!held(d)) d.desiredCount = 0
   // Blue/green runs the green revision beside the whole blue one.
   const maxTotal = record?.native
     ? desired * 2
@@ -376,7 +380,7 @@ function scheduleRolling(ecs: Ecs, service: Service, time: number): void {
   const all = counts(tasks)
   let healthy = all.running.filter(t => isHealthy(t, time)).length
   const toStop: TaskState[] = []
-  for (const old of hold ? [] : [...olds].reverse()) {
+  for (const old of [...olds].reverse().filter(d => !held(d))) {
     const c = counts(tasks, old)
     toStop.push(...c.pending)
     for (const t of c.running) {
