@@ -167,7 +167,11 @@ const SPARKS = '▁▂▃▄▅▆▇█'
  * (the job summary on GitHub draws it).
  */
 function mermaid(source: string, style: TerminalStyle): string {
-  const lines = source.split('\n').map(line => line.trim())
+  // `%%` lines are Mermaid comments and directives (`%%{init: …}%%`), not the diagram.
+  const lines = source
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('%%'))
   const kind = (lines[0] ?? '').split(/\s+/)[0] ?? ''
   const title = /^title\s+"?(.*?)"?$/.exec(lines.find(line => line.startsWith('title ')) ?? '')?.[1]
   if (kind !== 'xychart-beta' && kind !== 'xychart') {
