@@ -27,7 +27,9 @@ export const Input = {
   ExtCode: 'ext-code',
   Overrides: 'overrides',
   Count: 'count',
-  WatchContainer: 'watch-container'
+  WatchContainer: 'watch-container',
+  MaxParallel: 'max-parallel',
+  OnFailure: 'on-failure'
 } as const
 
 export const Output = {
@@ -44,7 +46,8 @@ export const Output = {
   TaskDefinition: 'task-definition',
   ServiceDefinition: 'service-definition',
   TaskArns: 'task-arns',
-  ExitCode: 'exit-code'
+  ExitCode: 'exit-code',
+  Results: 'results'
 } as const
 
 export type OutputName = (typeof Output)[keyof typeof Output]
@@ -73,7 +76,8 @@ export const Statuses = [
   'dry-run',
   'rendered',
   'verified',
-  'registered'
+  'registered',
+  'skipped'
 ] as const
 export type Status = (typeof Statuses)[number]
 

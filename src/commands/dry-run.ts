@@ -98,7 +98,8 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
         ? { [Output.TaskDefinitionArn]: live.taskDefinition.taskDefinitionArn }
         : {})
     },
-    summary: [dryRunSummary(plan), blueGreen, kept ?? ''].filter(part => part !== '').join('\n\n')
+    summary: [dryRunSummary(plan), blueGreen, kept ?? ''].filter(part => part !== '').join('\n\n'),
+    plan
   }
 }
 
