@@ -48,7 +48,10 @@ export function ecsGroup(operation: string): string {
  */
 export const CODEDEPLOY_LIMIT: BucketLimit = { burst: 20, perSecond: 10 }
 
-/** Share of the documented quota this step allows itself. */
+/**
+ * Share of the documented sustained rate this step allows itself (the burst is ECS's own: a step's first
+ * registrations may use it whole; other callers' throttled requests are retried by the SDK).
+ */
 export const MARGIN = 0.8
 
 export interface BudgetClock {
@@ -116,7 +119,7 @@ export class RateBudget {
       const limit = service === 'ecs' ? ECS_LIMITS[ecsGroup(operation)]! : CODEDEPLOY_LIMIT
       bucket = new TokenBucket(
         {
-          burst: Math.max(1, Math.floor(limit.burst * this.margin)),
+          burst: limit.burst,
           perSecond: limit.perSecond * this.margin
         },
         this.clock

@@ -29,7 +29,7 @@ import { prefixedLogger } from './log.js'
 const SEVERAL = ['deploy'] as const
 
 /**
- * Sleeps end on a shared grid (whole seconds, or the poll interval when shorter), so the watches of many
+ * Sleeps end on a shared grid (whole seconds, or tenths for waits under a second), so the watches of many
  * services wake together and their DescribeServices calls meet in one batch.
  */
 export function alignedClock(clock: Clock): Clock {
@@ -38,8 +38,9 @@ export function alignedClock(clock: Clock): Clock {
     sleep: (ms, signal) => {
       const grid = ms >= 1000 ? 1000 : ms >= 100 ? 100 : 0
       if (grid === 0) return clock.sleep(ms, signal)
+      // The grid point nearest the wanted wake-up, never sooner than half the wait: polls keep their pace.
       const now = clock.now()
-      const wake = Math.ceil((now + ms) / grid) * grid
+      const wake = Math.max(Math.round((now + ms) / grid) * grid, Math.ceil((now + ms / 2) / grid) * grid)
       return clock.sleep(wake - now, signal)
     }
   }
