@@ -65,10 +65,14 @@ export const wallClock: BudgetClock = {
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
 }
 
-/** A token bucket: `take()` resolves when a token is there, in the order callers asked. */
+/**
+ * A token bucket: `take()` resolves when a token is there, in the order callers asked. It refills only from
+ * the first answer on: ECS's bucket starts when our first request reaches it, which a cold client's first
+ * request (credentials, connection) does late, so counting from our first send would run ahead of it.
+ */
 export class TokenBucket {
   private tokens: number
-  private at: number
+  private at: number | undefined
   private queue: Promise<void> = Promise.resolve()
   /** Requests that had to wait for a token. */
   waited = 0
@@ -78,24 +82,33 @@ export class TokenBucket {
     private readonly clock: BudgetClock
   ) {
     this.tokens = limit.burst
-    this.at = clock.now()
+  }
+
+  /** A request of this bucket was answered: refilling starts (once). */
+  answered(): void {
+    this.at ??= this.clock.now()
   }
 
   take(): Promise<void> {
     const turn = this.queue.then(async () => {
+      let counted = false
       for (;;) {
         const now = this.clock.now()
-        this.tokens = Math.min(
-          this.limit.burst,
-          this.tokens + ((now - this.at) / 1000) * this.limit.perSecond
-        )
-        this.at = now
+        if (this.at !== undefined) {
+          this.tokens = Math.min(
+            this.limit.burst,
+            this.tokens + ((now - this.at) / 1000) * this.limit.perSecond
+          )
+          this.at = now
+        }
         if (this.tokens >= 1) {
           this.tokens -= 1
           return
         }
-        this.waited++
-        await this.clock.sleep(Math.ceil(((1 - this.tokens) / this.limit.perSecond) * 1000))
+        if (!counted) this.waited++
+        counted = true
+        const refill = this.at === undefined ? 50 : ((1 - this.tokens) / this.limit.perSecond) * 1000
+        await this.clock.sleep(Math.ceil(refill))
       }
     })
     this.queue = turn

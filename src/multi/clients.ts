@@ -81,8 +81,13 @@ export function sharedClients(
     (command, options) => {
       // Inside the SDK's retry loop: every attempt, retries included, spends a token.
       addOnce(command, 'multiRateBudget', 'finalizeRequest', 'low', (next, context) => async args => {
-        await budget.bucket(service, operationOf(context)).take()
-        return next(args)
+        const bucket = budget.bucket(service, operationOf(context))
+        await bucket.take()
+        try {
+          return await next(args)
+        } finally {
+          bucket.answered()
+        }
       })
       return original(command, options)
     }

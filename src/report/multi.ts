@@ -111,7 +111,8 @@ function revisions(r: ServiceResult): string {
 function cell(text: string | undefined): string {
   if (text === undefined || text === '') return ''
   const line = text.split('\n')[0]!
-  return escapeHtml(line.length > 200 ? `${line.slice(0, 199)}…` : line).replace(/\|/g, '\\|')
+  // table() escapes the pipes.
+  return escapeHtml(line.length > 200 ? `${line.slice(0, 199)}…` : line)
 }
 
 /** Headline for the whole step: counts by status. */
@@ -157,7 +158,11 @@ export function multiCommentBody(
   links: CommentLinks,
   limit = COMMENT_LIMIT
 ): string {
-  const verdict = (r: ServiceResult) => (r.plan ? dryRunVerdict(r.plan) : (r.cause ?? r.status))
+  // The verdict without the name it starts with: the line names service and cluster itself.
+  const verdict = (r: ServiceResult) => {
+    const text = r.plan ? dryRunVerdict(r.plan) : (r.cause ?? r.status)
+    return text.startsWith(`${r.service}: `) ? text.slice(r.service.length + 2) : text
+  }
   const head = [
     formatMarker(meta),
     `### ECS dry run: ${results.length} services`,
@@ -189,7 +194,7 @@ function serviceSection(r: ServiceResult, room: number, where: string): string {
   const lines = [title, '', ...imageLines(r.plan)]
   const fixed = lines.join('\n')
   if (!r.plan.hasChanges || r.plan.diff === '') return fixed
-  const notice = `… (diff cut to fit one comment for ${'all'} services; the full diff is in the job summary and log of ${where})`
+  const notice = `… (diff cut to fit one comment for all services; the full diff is in the job summary and log of ${where})`
   const diffRoom = Math.max(200, room - fixed.length - 200)
   if (diffRoom <= 200)
     return `${fixed}\n\n… (diff left out to fit one comment; it is in the job summary of ${where})`
