@@ -225,5 +225,14 @@ describe('a dry run of several services on a pull request', () => {
     const again = await plan()
     expect(again.exitCode, again.stdout).toBe(0)
     expect(github.comments('octo-org/web', 7)).toHaveLength(1)
+
+    // A plan that fails (a bad file in one service) replaces it: the same one comment says so.
+    await writeFile(join(dir, 'deploy', 'api', 'td.json'), '{"family": "api", "containerDefinitions": [')
+    const failed = await plan()
+    expect(failed.exitCode).toBe(1)
+    const after = github.comments('octo-org/web', 7)
+    expect(after).toHaveLength(1)
+    expect(after[0]!.body).toContain('plan failed')
+    expect(after[0]!.body).toContain('deploy/api/ecspresso.yml')
   })
 })
