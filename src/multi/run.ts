@@ -70,6 +70,10 @@ export async function runSeveral(
     return clients
   }
   const gate = new DeployGate(names, inputs.maxParallel)
+  // A cancelled step starts nothing new: deploys waiting for their turn end as skipped.
+  ctx.signal?.addEventListener('abort', () => gate.stop('not started: the step was cancelled'), {
+    once: true
+  })
   const clientsFor =
     (index: number) =>
     (region: string): AwsClients =>
