@@ -159,6 +159,21 @@ describe('several services in one step', () => {
     expect(run.errors[0]).toContain('does not exist')
   })
 
+  it("a pattern that matches one file is a single-config step: today's outputs, no results", async () => {
+    const dir = await severalProjects(['web'])
+    const before = seedServices(emulator, ['web'])
+    const run = await runSeveral(emulator, dir, {})
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'previous-task-definition-arn': before.web,
+      'has-changes': 'true'
+    })
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/)
+    expect(run.outputs.results).toBeUndefined()
+    expect(run.stdout).not.toContain('[deploy/web/ecspresso.yml]')
+  })
+
   it('a pattern that matches nothing is one clear error', async () => {
     const dir = await severalProjects(three)
     const run = await runSeveral(emulator, dir, {

@@ -22,8 +22,7 @@ export class DeployGate {
   private readonly states: State[]
   private readonly entries = new Map<number, Promise<void>>()
   private readonly failedChecks = new Set<number>()
-  private barrier: { open: boolean; failed: boolean; resolve: () => void; reject: (e: Error) => void }
-  private readonly opened: Promise<void>
+  private readonly barrier = { open: false, failed: false }
   private free: number
   private readonly queue: { index: number; resolve: () => void; reject: (e: Error) => void }[] = []
   private stopped: string | undefined
@@ -35,15 +34,6 @@ export class DeployGate {
   ) {
     this.states = names.map(() => 'checking')
     this.free = Math.max(1, maxParallel)
-    let resolve!: () => void
-    let reject!: (e: Error) => void
-    this.opened = new Promise<void>((res, rej) => {
-      resolve = res
-      reject = rej
-    })
-    // Nobody may be waiting when it fails; the rejection is still handled.
-    this.opened.catch(() => undefined)
-    this.barrier = { open: false, failed: false, resolve, reject }
   }
 
   /** Service `index` is about to write: resolves when it may (at once after the first time). */
@@ -68,17 +58,12 @@ export class DeployGate {
 
   private async enter(index: number): Promise<void> {
     this.states[index] = 'waiting'
+    const turn = new Promise<void>((resolve, reject) => {
+      this.queue.push({ index, resolve, reject })
+      this.queue.sort((a, b) => a.index - b.index)
+    })
     this.settle()
-    await this.opened
-    if (this.stopped !== undefined) throw new NotStarted(this.stopped, 'stopped')
-    if (this.free > 0) {
-      this.free--
-    } else {
-      await new Promise<void>((resolve, reject) => {
-        this.queue.push({ index, resolve, reject })
-        this.queue.sort((a, b) => a.index - b.index)
-      })
-    }
+    await turn
     this.states[index] = 'writing'
     this.entered.add(index)
   }
@@ -88,12 +73,9 @@ export class DeployGate {
     const held = this.states[index] === 'writing'
     this.states[index] = 'done'
     if (failedChecks && !this.barrier.open) this.failedChecks.add(index)
-    if (held) {
-      const next = this.queue.shift()
-      if (next) next.resolve()
-      else this.free++
-    }
+    if (held) this.free++
     this.settle()
+    this.admit()
   }
 
   /** No deploy that has not written yet starts; the running ones finish. */
@@ -102,18 +84,28 @@ export class DeployGate {
     for (const waiting of this.queue.splice(0)) waiting.reject(new NotStarted(reason, 'stopped'))
   }
 
+  /** Slots go to the waiting services in config order, whoever finished its checks first. */
+  private admit(): void {
+    if (!this.barrier.open || this.stopped !== undefined) return
+    while (this.free > 0 && this.queue.length > 0) {
+      this.free--
+      this.queue.shift()!.resolve()
+    }
+  }
+
   private settle(): void {
     if (this.barrier.open || this.barrier.failed) return
     if (this.failedChecks.size > 0) {
       if (this.states.some(s => s === 'checking')) return
       this.barrier.failed = true
       const failed = [...this.failedChecks].map(i => this.names[i]).join(', ')
-      this.barrier.reject(new NotStarted(`not started: ${failed} failed its checks`, 'checks'))
+      for (const waiting of this.queue.splice(0))
+        waiting.reject(new NotStarted(`not started: ${failed} failed its checks`, 'checks'))
       return
     }
     if (this.states.every(s => s === 'waiting' || s === 'done')) {
       this.barrier.open = true
-      this.barrier.resolve()
+      this.admit()
     }
   }
 }

@@ -29,14 +29,16 @@ import { prefixedLogger } from './log.js'
 const SEVERAL = ['deploy'] as const
 
 /**
- * Sleeps end on a shared grid (whole seconds, or tenths for waits under a second), so the watches of many
+ * Sleeps end on a shared grid, so the watches of many
  * services wake together and their DescribeServices calls meet in one batch.
  */
 export function alignedClock(clock: Clock): Clock {
   return {
     now: () => clock.now(),
     sleep: (ms, signal) => {
-      const grid = ms >= 1000 ? 1000 : ms >= 100 ? 100 : 0
+      // The grid is the wait itself up to 2 s (a fixed poll interval: one phase for all), else 2 s (the
+      // schedule's 2, 5.5 and 8 s polls all land on even seconds).
+      const grid = ms < 100 ? 0 : Math.min(ms, 2000)
       if (grid === 0) return clock.sleep(ms, signal)
       // The grid point nearest the wanted wake-up, never sooner than half the wait: polls keep their pace.
       const now = clock.now()
