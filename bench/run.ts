@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     quick: { type: 'boolean', default: false },
     dist: { type: 'string', default: 'dist' },
-    /** `several`: only the several-services figure (printed, results.json left alone). */
+    /** `several`: only the several-services figures (their entries in results.json updated). */
     only: { type: 'string' }
   }
 })
@@ -233,6 +233,16 @@ async function main(): Promise<void> {
   if (args.only === 'several') {
     await severalFigures()
     printTable()
+    // Only these figures change in results.json; each says when it was measured.
+    const path = join(repoRoot, 'bench', 'results.json')
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { figures: { name: string }[] }
+    const measured = new Date(startedAt).toISOString()
+    const mine = figures.map(f => ({ ...f, ...summarize(f.values), ok: verdict(f), measured }))
+    const kept = saved.figures.filter(f => !mine.some(m => m.name === f.name))
+    const at = kept.findIndex(f => f.name.startsWith('dist/'))
+    kept.splice(at < 0 ? kept.length : at, 0, ...mine)
+    await writeFile(path, `${JSON.stringify({ ...saved, figures: kept }, null, 2)}\n`)
+    console.log(`\nupdated the several-services figures in bench/results.json`)
     if (figures.some(f => verdict(f) === false)) process.exitCode = 1
     return
   }

@@ -89,3 +89,42 @@ describe('config paths and patterns', () => {
     )
   })
 })
+
+describe('alignedClock', () => {
+  it('wakes watches that started apart on the same instants, at the pace they asked for', async () => {
+    const { alignedClock } = await import('../../src/multi/run.js')
+    let now = 0
+    const wakes: number[] = []
+    const clock = alignedClock({
+      now: () => now,
+      sleep: ms => {
+        now += ms
+        wakes.push(now)
+        return Promise.resolve()
+      }
+    })
+    // Two watches polling every 2 s, started 730 ms apart, each taking 40 ms a poll.
+    const times = (start: number, polls: number, ms: number) => {
+      const seen: number[] = []
+      now = start
+      return (async () => {
+        for (let i = 0; i < polls; i++) {
+          await clock.sleep(ms)
+          seen.push(now)
+          now += 40
+        }
+        return seen
+      })()
+    }
+    const a = await times(10_000, 5, 2000)
+    const b = await times(10_730, 5, 2000)
+    expect(a.filter(t => b.includes(t)).length).toBeGreaterThanOrEqual(4)
+    expect(a.every(t => t % 2000 === 0)).toBe(true)
+    // The pace holds: five polls of 2 s take about 10 s.
+    expect(a[4]! - 10_000).toBeGreaterThanOrEqual(9_000)
+    expect(a[4]! - 10_000).toBeLessThanOrEqual(11_000)
+    // A fixed interval under 2 s is its own grid.
+    const c = await times(5_050, 3, 1000)
+    expect(c).toEqual([6000, 7000, 8000])
+  })
+})

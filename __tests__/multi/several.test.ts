@@ -7,6 +7,7 @@ import { startEmulator, type Emulator } from '../../test/emulator/index.js'
 import { startFakeGithub, type FakeGithub } from '../../test/github/server.js'
 import { parseMarker } from '../../src/github/marker.js'
 import { expect } from '../helpers/expect.js'
+import { webService } from '../helpers/fixtures.js'
 import { image, results, runSeveral, seedServices, severalProjects } from './black-box.js'
 
 let emulator: Emulator
@@ -110,6 +111,37 @@ describe('several services in one step', () => {
       )
     }
     expect(run.summary).toContain('(rollback: rolled-back)')
+  })
+
+  it('on-failure: rollback also takes a failed service still on its new revision back', async () => {
+    const dir = await severalProjects(three)
+    const before = seedServices(emulator, three)
+    // worker has no circuit breaker and 3 s to deploy: its tasks never start, it times out on v2.
+    await writeFile(
+      join(dir, 'deploy', 'worker', 'ecspresso.yml'),
+      'region: us-east-1\ncluster: prod\nservice: worker\ntask_definition: td.json\nservice_definition: sd.json\ntimeout: 3s\n'
+    )
+    await writeFile(
+      join(dir, 'deploy', 'worker', 'sd.json'),
+      JSON.stringify(
+        webService({
+          deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } }
+        })
+      )
+    )
+    emulator.scenario.failTasks({ image: image('worker', 'v2') }, { kind: 'cannot-pull' })
+    const run = await runSeveral(emulator, dir, { 'on-failure': 'rollback' })
+    expect(run.exitCode).toBe(1)
+    const entries = Object.fromEntries(results(run).map(e => [e.service, e]))
+    for (const name of three) {
+      expect(entries[name]!.status).toBe('rolled-back')
+      expect(entries[name]!.rollback).toBe('rolled-back')
+      expect((emulator.describeService('prod', name) as { taskDefinition: string }).taskDefinition).toBe(
+        before[name]
+      )
+    }
+    expect(run.summary).toContain('deployment timed out: the deployment did not finish within 3s')
+    expect(run.summary).toContain('| `worker:1` → `worker:2` ↩ `worker:1` |')
   })
 
   it('a bad file in one of five: zero writes to any service, one error naming the file', async () => {

@@ -368,7 +368,7 @@ async function rollBackChanged(
         status: status === 'failed' || status === 'timed-out' ? r.status : 'rolled-back',
         taskDefinitionArn:
           status === 'failed' || status === 'timed-out' ? r.taskDefinitionArn : r.previousTaskDefinitionArn,
-        rollback: { status, failure }
+        rollback: { status, failure, from: r.taskDefinitionArn }
       }
     })
   )

@@ -31,7 +31,9 @@ export interface ServiceResult {
   /** Dry run: the plan, for the PR comment. */
   readonly plan?: DiffPlan | undefined
   /** on-failure: rollback: what rolling this service back did. */
-  readonly rollback?: { readonly status: Status; readonly failure: string | undefined } | undefined
+  readonly rollback?:
+    | { readonly status: Status; readonly failure: string | undefined; readonly from: string | undefined }
+    | undefined
 }
 
 /**
@@ -103,6 +105,9 @@ const ICON: Partial<Record<Status, string>> = {
 const revision = (arn: string | undefined): string => (arn ? inlineCode(shortTaskDefinition(arn)) : '—')
 
 function revisions(r: ServiceResult): string {
+  // Rolled back by on-failure: where it went, and where it is again.
+  if (r.rollback?.from !== undefined && r.rollback.from !== r.taskDefinitionArn)
+    return `${revision(r.previousTaskDefinitionArn)} → ${revision(r.rollback.from)} ↩ ${revision(r.taskDefinitionArn)}`
   if (r.previousTaskDefinitionArn === r.taskDefinitionArn) return revision(r.taskDefinitionArn)
   return `${revision(r.previousTaskDefinitionArn)} → ${revision(r.taskDefinitionArn)}`
 }
