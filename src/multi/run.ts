@@ -14,8 +14,10 @@ import { Input, Output, type Status } from '../contract.js'
 import { ActionError, ActionErrors, describeError } from '../errors.js'
 import { loadProject, type Project } from '../project.js'
 import {
+  errorSummary,
   headline,
   isFailure,
+  notStartedSummary,
   multiSummary,
   resultsJson,
   worstStatus,
@@ -149,7 +151,7 @@ export async function runSeveral(
             status: 'skipped',
             durationMs: 0,
             cause: error.message,
-            summary: `⏸️ ${error.message}; nothing was written to this service.`
+            summary: notStartedSummary(error.message)
           }
           return
         }
@@ -167,7 +169,7 @@ export async function runSeveral(
           status: 'failed',
           durationMs: clock.now() - started,
           cause: text,
-          summary: `❌ ${text}`
+          summary: errorSummary(text)
         }
       }
     })

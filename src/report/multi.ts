@@ -120,6 +120,16 @@ function cell(text: string | undefined): string {
   return escapeHtml(line.length > 200 ? `${line.slice(0, 199)}…` : line)
 }
 
+/** The summary section of a service that never started (on-failure: stop, or a cancelled step). */
+export function notStartedSummary(reason: string): string {
+  return `${ICON.skipped} ${escapeHtml(reason)}; nothing was written to this service.`
+}
+
+/** The summary section of a service whose deploy ended in an error instead of an outcome. */
+export function errorSummary(text: string): string {
+  return `${ICON.failed} ${escapeHtml(text)}`
+}
+
 /** Headline for the whole step: counts by status. */
 export function headline(results: readonly ServiceResult[]): string {
   const counts = new Map<Status, number>()
