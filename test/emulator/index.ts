@@ -13,6 +13,7 @@ import { Logs } from './logs.js'
 import type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
 import type { HookRule } from './native-deploy.js'
 import { step } from './scheduler.js'
+import { Throttle } from './throttle.js'
 import { isWrite, startServer, type LoggedRequest } from './server.js'
 import { clone, type Json } from './util.js'
 import { World } from './world.js'
@@ -32,6 +33,11 @@ export interface EmulatorOptions {
   seed?: number
   /** The port to listen on (the CLI's `--port`); a free one by default. */
   port?: number
+  /**
+   * Enforce ECS's documented request throttling (a token bucket per API, in wall time; see throttle.ts):
+   * a request over the quota gets `ThrottlingException: Rate exceeded`. Off by default.
+   */
+  rateLimits?: boolean
 }
 
 export interface SeedServiceOptions {
@@ -50,6 +56,8 @@ export interface Emulator {
   clock: Clock
   requests: readonly LoggedRequest[]
   writes(): LoggedRequest[]
+  /** Requests refused by the rate limits (`rateLimits: true`). */
+  throttled(): LoggedRequest[]
   /** Requests for one operation (optionally of one service). */
   calls(operation: string, service?: string): LoggedRequest[]
   clearLog(): void
@@ -120,7 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now: () => clock.now(),
     sync: () => clock.sync(),
     requestId: () => world.rng.uuid(),
-    accountId
+    accountId,
+    throttle: options.rateLimits ? new Throttle() : undefined
   })
 
   const seedService = (o: SeedServiceOptions): string => {
@@ -175,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return log
     },
     writes: () => log.filter(r => r.write),
+    throttled: () => log.filter(r => r.throttled === true),
     calls: (operation, service) =>
       log.filter(r => r.operation === operation && (service === undefined || r.service === service)),
     clearLog: () => {

@@ -18,6 +18,8 @@ export interface LoggedRequest {
   fault?: string
   /** The error type replied, if the operation failed (faults excluded). */
   error?: string
+  /** Refused by the rate limits (`rateLimits`), as ECS throttles. */
+  throttled?: boolean
 }
 
 export interface ServiceTable {
@@ -47,6 +49,8 @@ export interface ServerOptions {
   accountId: string
   /** The port to listen on; 0 or unset picks a free one. */
   port?: number | undefined
+  /** ECS's request throttling; absent: no limits. */
+  throttle?: { take(service: string, operation: string): boolean } | undefined
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -167,6 +171,18 @@ export async function startServer(options: ServerOptions): Promise<{ server: Ser
         { __type: 'UnknownOperationException', message: `${operation} is not supported by the emulator` },
         requestId,
         'UnknownOperationException'
+      )
+      return
+    }
+    if (options.throttle && !options.throttle.take(table.service, operation)) {
+      entry.error = 'ThrottlingException'
+      entry.throttled = true
+      reply(
+        res,
+        400,
+        { __type: 'ThrottlingException', message: 'Rate exceeded' },
+        requestId,
+        'ThrottlingException'
       )
       return
     }
