@@ -90,11 +90,13 @@ describe('runTestCommand', () => {
   it(`keeps only the last ${TAIL_LINES} lines, and cuts a line with no end into ${MAX_LINE}-character pieces`, async () => {
     let lines = 0
     let longest = 0
+    let xs = 0
     const counting: Logger = {
       ...memoryLogger(),
       info: line => {
         lines++
         longest = Math.max(longest, line.length)
+        if (line.startsWith('x')) xs += line.length
       }
     }
     // 20 MB without a newline, then 100,000 numbered lines.
@@ -105,6 +107,8 @@ describe('runTestCommand', () => {
     expect(result.tail[0]).toBe(String(100_000 - TAIL_LINES + 1))
     expect(longest).toBe(MAX_LINE)
     expect(lines).toBe(Math.ceil(20_000_000 / MAX_LINE) + 100_000)
+    // Every character of the long line arrives, including the pieces that came with its newline.
+    expect(xs).toBe(20_000_000)
   })
 
   it('cannot forge workflow commands and never prints a secret', async () => {

@@ -70,7 +70,12 @@ const pipe = stream => {
   const emit = text => {
     partial += text
     let nl
-    while ((nl = partial.indexOf('\n')) !== -1) { process.stdout.write(partial.slice(0, nl).slice(0, max) + '\n'); partial = partial.slice(nl + 1) }
+    while ((nl = partial.indexOf('\n')) !== -1) {
+      // A long line's last pieces can arrive with its newline: cut them as well, never drop them.
+      const line = partial.slice(0, nl)
+      for (let at = 0; at === 0 || at < line.length; at += max) process.stdout.write(line.slice(at, at + max) + '\n')
+      partial = partial.slice(nl + 1)
+    }
     while (partial.length >= max) { process.stdout.write(partial.slice(0, max) + '\n'); partial = partial.slice(max) }
   }
   stream.on('data', chunk => emit(decoder.write(chunk)))
