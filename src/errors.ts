@@ -63,6 +63,38 @@ export class ActionErrors extends ActionError {
   }
 }
 
+/** One problem as an annotation shows it: its text, and the file position GitHub marks, when it has one. */
+export interface Problem {
+  readonly message: string
+  readonly where?: { readonly file: string; readonly line?: number; readonly column?: number }
+}
+
+/**
+ * The problems an error holds, one annotation each: every part of an ActionErrors (nested ones flattened)
+ * when any names a file, so each marks its own line; else the one text of `describeError`.
+ */
+export function problemsOf(error: unknown): Problem[] {
+  const parts: ActionError[] = []
+  const flatten = (e: ActionError): void => {
+    if (e instanceof ActionErrors && e.errors.length > 0) e.errors.forEach(flatten)
+    else parts.push(e)
+  }
+  if (error instanceof ActionError) flatten(error)
+  if (!parts.some(e => e.where?.file !== undefined)) return [{ message: describeError(error) }]
+  return parts.map(e => {
+    const w = e.where
+    if (w?.file === undefined || w.input !== undefined) return { message: e.describe() }
+    return {
+      message: e.describe(),
+      where: {
+        file: w.file,
+        ...(w.line === undefined ? {} : { line: w.line }),
+        ...(w.line === undefined || w.column === undefined ? {} : { column: w.column })
+      }
+    }
+  })
+}
+
 /**
  * What a person reads about an error: an ActionError's text, a known first-run failure (no credentials, an
  * unreachable endpoint) as one line with a hint, else one line `Name: message`. Never a stack trace: those go

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { Commands, Input, RollbackEvents, type Command, type RollbackEvent } from './contract.js'
-import { parseDuration } from './duration.js'
+import { durationHint, isBareNumber, parseDuration } from './duration.js'
 import type { TaskOverride } from '@aws-sdk/client-ecs'
 import { ActionError, ActionErrors, closest } from './errors.js'
 import { parseOverrides } from './ecs/run-overrides.js'
@@ -122,10 +122,10 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     timeoutMs = parseDuration(timeoutText)
     if (timeoutMs === undefined || timeoutMs <= 0) {
       errors.push(
-        new ActionError(`'${timeoutText}' is not a duration`, {
-          where: { input: Input.Timeout },
-          hint: 'write it like 90s, 10m or 1h30m'
-        })
+        new ActionError(
+          isBareNumber(timeoutText) ? `'${timeoutText}' has no unit` : `'${timeoutText}' is not a duration`,
+          { where: { input: Input.Timeout }, hint: durationHint(timeoutText) }
+        )
       )
     }
   }
@@ -154,7 +154,18 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     return undefined
   }
 
-  const command = oneOf(Input.Command, Commands, 'deploy')
+  // `command: diff` is ecspresso's habit for the dry run: deploy with dry-run: true.
+  const asked = oneOf(Input.Command, [...Commands, 'diff'] as const, 'deploy')
+  const isDiff = asked === 'diff'
+  const command: Command = isDiff ? 'deploy' : asked
+  if (isDiff && /^false$/i.test(optional(Input.DryRun) ?? '')) {
+    errors.push(
+      new ActionError('command: diff is a dry run, but dry-run is false', {
+        where: { input: Input.DryRun },
+        hint: 'remove dry-run, or use command: deploy to deploy'
+      })
+    )
+  }
   // wait-until serves several commands, each with its own values.
   const isRun = command === 'run'
   const waitUntilText = optional(Input.WaitUntil)
@@ -180,7 +191,7 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     command,
     imageTag: optional(Input.ImageTag),
     images,
-    dryRun: bool(Input.DryRun, false),
+    dryRun: bool(Input.DryRun, false) || isDiff,
     rollbackEvents,
     wait: bool(Input.Wait, true),
     timeoutMs,

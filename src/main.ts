@@ -9,7 +9,7 @@ import { readGithubContext } from './github/context.js'
 import { parseInputs, taskDefinitionFile } from './inputs.js'
 import { actionsLogger } from './log.js'
 import { loadProject } from './project.js'
-import { failureSummary } from './report/failure.js'
+import { commandAskedFor, failureAnnotations, failureSummary } from './report/failure.js'
 import * as sink from './report/sink.js'
 
 /** The action's entry: parse inputs, run the command, write outputs and the job summary. */
@@ -99,11 +99,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const text = describeError(error)
     if (isDebugRun(env)) sink.debug(errorStack(error))
     sink.setOutput(Output.Status, 'failed')
-    if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted, ctx?.inputs))
+    const asked = ctx?.inputs ?? commandAskedFor(env)
+    if (!summaryWritten) await sink.writeSummary(failureSummary(text, !commandStarted, asked))
     // A dry run on a pull request: the sticky comment says the plan failed instead of showing the last one.
     if (ctx) await (await import('./github/plan-comment.js')).commentFailedPlan(ctx, text)
     cancel.reported()
-    sink.fail(text)
+    // One annotation per problem; GitHub marks the located ones on their lines.
+    sink.failWith(failureAnnotations(error, asked))
   } finally {
     cancel.dispose()
   }

@@ -118,7 +118,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   let taskDefinition: RegisterTaskDefinitionCommandInput | undefined
   if (task) {
     const prepared = prepareTaskDefinition(task.value, { file: taskDefinitionPath!, locate: task.locate })
-    prepared.warnings.forEach(warning => options.log.warning(warning))
+    prepared.warnings.forEach(warning => options.log.warning(warning.text, warning.where))
     taskDefinition = applyImages(prepared.value, options.images ?? [])
   } else if ((options.images ?? []).length > 0) {
     throw new ActionError('images are given but the config names no task_definition', {
@@ -132,7 +132,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       file: serviceDefinitionPath!,
       locate: service.locate
     })
-    prepared.warnings.forEach(warning => options.log.warning(warning))
+    prepared.warnings.forEach(warning => options.log.warning(warning.text, warning.where))
     serviceDefinition = prepared.value
   }
   checkDefinitions({

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, it } from '@jest/globals'
 import type { Emulator } from '../../test/emulator/index.js'
 import { blackBoxProject, runAgainst, seedLiveWeb, startWatchedEmulator } from '../helpers/black-box.js'
-import { webService, webTask } from '../helpers/fixtures.js'
+import { circuitBreaker, webService, webTask } from '../helpers/fixtures.js'
 import { expect } from '../helpers/expect.js'
 
 let emulator: Emulator
@@ -59,5 +59,29 @@ describe('the cause of a failed rollout, through dist/index.js', () => {
     // The step's failure line (the annotation and the log) carries the cause too.
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toContain(`cause: ${count} tasks stopped: ${PULL_ERROR}`)
+  }, 30_000)
+
+  it('a circuit breaker that trips between two polls (three tasks fail in one wave) still names their cause', async () => {
+    // With 3 tasks the breaker's threshold (3) is reached by the first wave: no poll sees failedTasks rise
+    // before ECS rolls back, so the cause must come from the stopped tasks read at the end.
+    const breaker = webService({ ...circuitBreaker, desiredCount: 3 })
+    // A fresh emulator: the shared one already runs a service without the breaker.
+    await emulator.close()
+    emulator = await startWatchedEmulator()
+    seedLiveWeb(emulator, webTask('registry.example.com/web:v1'), breaker)
+    const breakerDir = await blackBoxProject({
+      prefix: 'causes-breaker-',
+      taskDefinition: webTask('registry.example.com/web:{{ must_env `IMAGE_TAG` }}'),
+      serviceDefinition: breaker
+    })
+    emulator.scenario.failTasks(
+      { image: 'registry.example.com/web:v2' },
+      { kind: 'cannot-pull', message: PULL_ERROR }
+    )
+    const run = await runAgainst(emulator, breakerDir, { 'image-tag': 'v2' })
+    expect(run.outputs.status).toBe('rolled-back')
+    expect(run.summary).toMatch(/^\*\*Cause:\*\* 3 tasks stopped: /m)
+    expect(run.summary).toContain(PULL_ERROR)
+    expect(run.errors[0]).toContain(`cause: 3 tasks stopped: ${PULL_ERROR}`)
   }, 30_000)
 })

@@ -112,7 +112,12 @@ describe('loadConfig', () => {
   })
 
   it('rejects a timeout that is not a duration', async () => {
-    expect(await failure('timeout: 600\n')).toMatch(/ecspresso\.yml:1:1: timeout '600' is not a duration/)
+    // ecspresso reads it with Go's time.ParseDuration, which wants a unit too.
+    const text = await failure('timeout: 600\n')
+    expect(text).toMatch(/ecspresso\.yml:1:1: timeout '600' has no unit/)
+    expect(text).toContain('600s or 10m')
+    expect(await failure('timeout: soon\n')).toMatch(/timeout 'soon' is not a duration/)
+    expect((await load('timeout: 1h30m\n')).config.timeoutMs).toBe(90 * 60_000)
   })
 
   it('rejects filter_command, which only the interactive CLI uses', async () => {

@@ -162,9 +162,11 @@ describe('prepareTaskDefinition', () => {
       task
     )
     expect(value.containerDefinitions).toEqual([{ name: 'app', image: 'app:1' }])
-    expect(warnings).toEqual([
+    expect(warnings.map(w => w.text)).toEqual([
       'ecs-task-def.json:4:3: containerDefinitions[0].x_team_owner is not a field of ECS RegisterTaskDefinition; it is not sent'
     ])
+    // The position travels with the text, for the warning's file annotation.
+    expect(warnings[0]!.where).toEqual({ file: 'ecs-task-def.json', line: 4, column: 3 })
   })
 
   it('reports values of the wrong type, every one in the file at once', () => {
@@ -233,7 +235,7 @@ describe('prepareTaskDefinition', () => {
     )
     expect(value.requiresCompatibilities).toEqual(['QUANTUM_COMPUTE'])
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toContain(
+    expect(warnings[0]!.text).toContain(
       'requiresCompatibilities[0] is "QUANTUM_COMPUTE", not one of the known values'
     )
   })
@@ -351,7 +353,7 @@ describe('prepareServiceDefinition', () => {
       ]
     ])
     const { warnings } = prepareServiceDefinition({ cluster: 'prod', desiredCount: 2 }, service)
-    expect(warnings).toEqual([
+    expect(warnings.map(w => w.text)).toEqual([
       "ecs-service-def.json: cluster is ignored: the cluster comes from the config's `cluster`"
     ])
   })

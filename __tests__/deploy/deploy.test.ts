@@ -70,7 +70,9 @@ describe('deploy: rolling', () => {
     ).toBe(true)
     expect(result.summary).toContain('`web:1` → `web:2` (registered)')
     expect(result.summary).toContain('`nginx:1.26`')
-    expect(result.summary).toContain('```mermaid')
+    // A rollout of seconds gets the timeline table, and no chart.
+    expect(result.summary).not.toContain('```mermaid')
+    expect(result.summary).toContain('Timeline')
   })
 
   it('with force-new-deployment and skip-task-definition, starts a new deployment of the current revision', async () => {

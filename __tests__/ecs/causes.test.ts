@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { failureCause, groupStoppedTasks, type StoppedTask } from '../../src/ecs/diagnostics.js'
+import {
+  failureCause,
+  groupStoppedTasks,
+  reasonWithCause,
+  type StoppedTask
+} from '../../src/ecs/diagnostics.js'
 import { causeSection, stoppedTasksMarkdown } from '../../src/report/causes.js'
 
 const PULL =
@@ -85,5 +90,18 @@ describe('stopped tasks grouped by reason', () => {
     const markdown = stoppedTasksMarkdown(tasks)
     expect(markdown.split(PULL).length - 1).toBe(1)
     await expect(markdown).toMatchFileSnapshot('__snapshots__/stopped-tasks.md')
+  })
+})
+
+describe('a reason with its cause', () => {
+  it("joins ECS's sentence and the cause as one clause, without '.;'", () => {
+    const line = reasonWithCause(
+      'ECS deployment circuit breaker: tasks failed to start.',
+      tasks.slice(0, 3),
+      []
+    )
+    expect(line).toBe(
+      `ECS deployment circuit breaker: tasks failed to start; cause: 3 tasks stopped: ${PULL}`
+    )
   })
 })

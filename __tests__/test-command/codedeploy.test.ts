@@ -1,5 +1,6 @@
 // test-command on a CodeDeploy blue/green deploy, through dist/index.js on the emulator at 60x: the command
 // runs once the replacement takes test traffic; exit 0 continues the deployment, anything else rolls it back.
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from '@jest/globals'
@@ -23,12 +24,27 @@ const PROD_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:liste
 
 let emulator: Emulator
 
+/** True while the process runs: a zombie init has not reaped yet counts as gone (signal 0 still reaches it). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return true
+  }
+}
+
 afterEach(async () => {
   await emulator.close()
 })
 
 /** A CODE_DEPLOY service on web:1.0 whose group waits up to an hour for rerouting (unless `readyWaitMinutes` says). */
-async function world(readyWaitMinutes: number | 'none' = 60) {
+async function world(readyWaitMinutes: number | 'none' = 60, config?: string) {
   emulator = await startWatchedEmulator()
   const oldArn = emulator.seedTaskDefinition(taskDefinition('web:1.0'))
   const service = {
@@ -56,6 +72,7 @@ async function world(readyWaitMinutes: number | 'none' = 60) {
   emulator.clearLog()
   const dir = await blackBoxProject({
     prefix: 'test-command-',
+    ...(config === undefined ? {} : { config }),
     taskDefinition: taskDefinition('web:{{ must_env `IMAGE_TAG` }}'),
     serviceDefinition: { ...service, desiredCount: 2 }
   })
@@ -183,8 +200,41 @@ describe('test-command on CodeDeploy blue/green', () => {
     ])
     expect(emulator.calls('ContinueDeployment')).toEqual([])
     const pid = Number(await readFile(join(result.workDir, 'test-pid'), 'utf8'))
-    expect(() => process.kill(pid, 0)).toThrow()
+    expect(running(pid)).toBe(false)
     expect(result.summary).toContain('Test command cancelled')
+  })
+
+  it('a hook failing before test traffic: rolled back by CodeDeploy, and the command never runs', async () => {
+    const { dir } = await world(60, 'appspec:\n  Hooks:\n    - AfterAllowTestTraffic: web-smoke-test\n')
+    emulator.codedeploy.failHook('AfterAllowTestTraffic', { message: 'smoke test Lambda said no' })
+    const result = await deploy(dir, { 'test-command': 'touch "$RUNNER_TEMP/ran"' })
+    expect(result.exitCode, result.stdout).not.toBe(0)
+    expect(result.outputs.status).toBe('rolled-back')
+    expect(result.stdout).toContain(
+      'test-command did not run: the deployment rolled-back before it took test traffic'
+    )
+    await expect(readFile(join(result.workDir, 'ran'))).rejects.toThrow(/ENOENT/)
+    expect(emulator.calls('ContinueDeployment')).toEqual([])
+    expect(emulator.calls('StopDeployment')).toEqual([])
+    expect(result.summary).not.toContain('Test command')
+  })
+
+  it('the action killed outright (SIGKILL) while the command runs: the command does not outlive it', async () => {
+    const { dir } = await world()
+    const result = await deploy(
+      dir,
+      { 'test-command': 'echo $$ > "$RUNNER_TEMP/test-pid"; echo test-command-is-running; sleep 60' },
+      { signal: { after: /test-command-is-running/, send: ['SIGKILL'] } }
+    )
+    expect(result.exitCode).toBeNull()
+    const pid = Number(await readFile(join(result.workDir, 'test-pid'), 'utf8'))
+    // The launcher checks for its parent every half second.
+    let alive = true
+    for (let i = 0; i < 40 && alive; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      alive = running(pid)
+    }
+    expect(alive).toBe(false)
   })
 
   it('cancelled without DEPLOYMENT_STOP_ON_REQUEST: the command is gone, the deployment is left waiting and the summary says so', async () => {

@@ -57,6 +57,16 @@ describe('runTestCommand', () => {
     expect(result.tail).toEqual([])
   })
 
+  it('no bash on PATH: exit code 127 and a line saying so, without hanging', async () => {
+    const result = await runTestCommand(context(memoryLogger(), { env: { PATH: '/nonexistent' } }), {
+      command: 'true',
+      env: {},
+      timeoutMs: 20_000
+    })
+    expect(result).toMatchObject({ exitCode: 127, timedOut: false })
+    expect(result.tail.join('\n')).toMatch(/bash could not start: .*ENOENT/)
+  })
+
   it("withholds the action's inputs and the runner's file commands from the command", async () => {
     const result = await runTestCommand(
       context(memoryLogger(), {

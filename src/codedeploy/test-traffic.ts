@@ -98,6 +98,7 @@ export async function deployWithTestCommand(args: TestTrafficArgs): Promise<Test
       log.warning(
         `deployment ${id} rerouted production traffic before it waited at Ready: test-command did not run`
       )
+    else log.info(`test-command did not run: the deployment ${first.outcome} before it took test traffic`)
     return { watch: first, test: undefined }
   }
 

@@ -76,7 +76,7 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
       blueGreen = await planBlueGreen(ctx, project, live)
     } catch (error) {
       if (!(error instanceof ActionError)) throw error
-      ctx.log.warning(`a deploy would stop here: ${error.describe()}`)
+      ctx.log.warning(`a deploy would stop here: ${error.describe()}`, error.where)
       blueGreen = `### CodeDeploy blue/green\n\n⚠️ A deploy would stop here:\n\n${codeBlock(error.describe())}`
     }
   }

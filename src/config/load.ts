@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { parseDuration } from '../duration.js'
+import { durationHint, isBareNumber, parseDuration } from '../duration.js'
 import { ActionError, ActionErrors, closest } from '../errors.js'
 import {
   decodeSource,
@@ -164,12 +164,15 @@ function validateConfig(value: unknown, ctx: ValidateContext): Config {
   let timeoutMs: number | undefined
   const timeoutText = string('timeout')
   if (timeoutText !== undefined) {
-    timeoutMs = /[a-z]$/i.test(timeoutText.trim()) ? parseDuration(timeoutText) : undefined
+    // A Go duration, as ecspresso parses it (time.ParseDuration): every number has a unit.
+    timeoutMs = parseDuration(timeoutText)
     if (timeoutMs === undefined || timeoutMs <= 0) {
       fail(
         ['timeout'],
-        `timeout '${timeoutText}' is not a duration`,
-        'write it as ecspresso does, e.g. 10m, 300s or 1h30m'
+        isBareNumber(timeoutText)
+          ? `timeout '${timeoutText}' has no unit`
+          : `timeout '${timeoutText}' is not a duration`,
+        durationHint(timeoutText, 'write it as ecspresso does, e.g. 10m, 300s or 1h30m')
       )
       timeoutMs = undefined
     }

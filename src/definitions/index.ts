@@ -24,8 +24,13 @@ export type Locate = (path: readonly (string | number)[]) => Location | undefine
 
 export interface Prepared<T> {
   readonly value: T
-  /** Problems that do not stop a deploy, each starting with `file:line:col: `. */
-  readonly warnings: readonly string[]
+  /** Problems that do not stop a deploy: the text starts with `file:line:col: `; `where` is for annotations. */
+  readonly warnings: readonly LocatedWarning[]
+}
+
+export interface LocatedWarning {
+  readonly text: string
+  readonly where: Location
 }
 
 export interface DefinitionSource {
@@ -175,7 +180,10 @@ function finish<T>(issues: readonly Issue[], source: DefinitionSource, kind: str
   if (errors.length > 0) throw new ActionErrors(errors)
   const warnings = issues
     .filter(issue => issue.severity === 'warning')
-    .map(issue => `${formatLocation(where(source, issue.path))}: ${issue.message}`)
+    .map(issue => {
+      const at = where(source, issue.path)
+      return { text: `${formatLocation(at)}: ${issue.message}`, where: at }
+    })
   return { value, warnings }
 }
 

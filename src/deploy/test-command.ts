@@ -80,6 +80,7 @@ pipe(child.stdout)
 pipe(child.stderr)
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { killGroup('SIGTERM'); setTimeout(() => killGroup('SIGKILL'), 2000).unref() })
 const orphan = setInterval(() => { if (process.ppid !== parent) { killGroup('SIGKILL'); process.exit(137) } }, 500)
+orphan.unref()
 child.on('exit', (code, signal) => {
   clearInterval(orphan)
   process.exitCode = code ?? 128 + (constants.signals[signal] ?? 1)
@@ -144,14 +145,18 @@ export async function runTestCommand(
   let exitCode: number | undefined
   try {
     exitCode = await ctx.log.group(LOG_GROUP, () =>
-      exec(process.execPath, ['-e', LAUNCHER, '--', token, String(MAX_LINE), request.command], {
-        env,
-        silent: true,
-        ignoreReturnCode: true,
-        // The launcher ends when the shell does; its own streams close with it.
-        delay: 1000,
-        listeners: { stdline: onLine, errline: onLine }
-      })
+      exec(
+        process.execPath,
+        ['--input-type=commonjs', '-e', LAUNCHER, '--', token, String(MAX_LINE), request.command],
+        {
+          env,
+          silent: true,
+          ignoreReturnCode: true,
+          // The launcher ends when the shell does; its own streams close with it.
+          delay: 1000,
+          listeners: { stdline: onLine, errline: onLine }
+        }
+      )
     )
   } catch (error) {
     // Node itself could not start: say so as the command's output, as a shell would.

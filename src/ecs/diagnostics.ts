@@ -161,5 +161,7 @@ export function reasonWithCause(
   events: readonly ServiceEvent[]
 ): string {
   const cause = failureCause(tasks, events)
-  return cause === undefined || reason.includes(cause.text) ? reason : `${reason}; cause: ${cause.text}`
+  if (cause === undefined || reason.includes(cause.text)) return reason
+  // ECS's reasons end in a period ("tasks failed to start."); the cause follows as a clause, not a sentence.
+  return `${reason.replace(/\.+$/, '')}; cause: ${cause.text}`
 }

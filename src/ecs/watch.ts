@@ -320,7 +320,11 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       describeServiceDeployment
     )
     if (verdict !== undefined) {
-      if (verdict.outcome !== 'succeeded' && lastFailed > 0) await checkStoppedTasks(true)
+      // A wave of tasks can fail and trip the circuit breaker between two polls (3 tasks: one wave), so a
+      // failure always asks for the stopped tasks, even when no poll saw failedTasks rise.
+      if (verdict.outcome === 'failed' || verdict.outcome === 'rolled-back-by-ecs')
+        await checkStoppedTasks(true)
+      else if (verdict.outcome !== 'succeeded' && lastFailed > 0) await checkStoppedTasks(true)
       return result(verdict.outcome, verdict.reason)
     }
   }

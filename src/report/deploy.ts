@@ -267,13 +267,24 @@ function timelineTable(points: readonly TimelinePoint[], target: string | undefi
   )
 }
 
-/** A Mermaid chart of running tasks: the new task definition against the others, at most 40 points. */
+/** Rollouts shorter than this get no chart: the timeline table says all there is. */
+export const CHART_MIN_MS = 60_000
+const CHART_MAX_POINTS = 20
+// Mermaid's first default colour is nearly invisible on white: green for the new revision, grey for the rest.
+const CHART_THEME = '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#1f883d, #8c959f"}}}}%%'
+
+/**
+ * A Mermaid chart of running tasks, the new revision against the others, at most 20 points (more and the
+ * x-axis labels overlap); none for a
+ * rollout under a minute. Each line has a title (Mermaid draws the legend from them), and the y axis reaches
+ * at least 8: Mermaid takes d3's ten "nice" ticks, which are whole numbers from a span of 8 up (0.5 below).
+ */
 export function timelineChart(
   points: readonly TimelinePoint[],
   target: string | undefined
 ): string | undefined {
-  if (points.length < 2) return undefined
-  const step = Math.ceil(points.length / 40)
+  if (points.length < 2 || points[points.length - 1]!.at - points[0]!.at < CHART_MIN_MS) return undefined
+  const step = Math.ceil(points.length / CHART_MAX_POINTS)
   const picked = points.filter((_, i) => i % step === 0 || i === points.length - 1)
   const newer = picked.map(p =>
     p.deployments.filter(d => d.taskDefinition === target).reduce((n, d) => n + d.running, 0)
@@ -281,16 +292,18 @@ export function timelineChart(
   const older = picked.map(p =>
     p.deployments.filter(d => d.taskDefinition !== target).reduce((n, d) => n + d.running, 0)
   )
-  const top = Math.max(1, ...newer, ...older)
+  const top = Math.max(8, ...newer, ...older)
   const labels = picked.map(p => `"${formatDuration(p.at)}"`)
+  const name = target === undefined ? 'new revision' : shortTaskDefinition(target).replace(/"/g, '')
   return [
     '```mermaid',
+    CHART_THEME,
     'xychart-beta',
-    '  title "Running tasks: new (first line) and previous (second line)"',
-    `  x-axis [${labels.join(', ')}]`,
-    `  y-axis "tasks" 0 --> ${top}`,
-    `  line [${newer.join(', ')}]`,
-    `  line [${older.join(', ')}]`,
+    `  title "Running tasks: ${name} (new) and the previous revisions"`,
+    `  x-axis "elapsed" [${labels.join(', ')}]`,
+    `  y-axis "running tasks" 0 --> ${top}`,
+    `  line "${name} (new)" [${newer.join(', ')}]`,
+    `  line "previous" [${older.join(', ')}]`,
     '```'
   ].join('\n')
 }

@@ -1,3 +1,4 @@
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { Project } from '../project.js'
 import { escapeHtml, inlineCode, table } from './markdown.js'
 
@@ -20,6 +21,7 @@ export function renderSummary(project: Project, files: readonly { kind: string; 
           ]
         ]
       : []),
+    ...(task && (task.cpu !== undefined || task.memory !== undefined) ? [['Task size', taskSize(task)]] : []),
     ...(project.serviceDefinitionPath
       ? [['Service definition', inlineCode(project.serviceDefinitionPath)]]
       : [])
@@ -32,12 +34,13 @@ export function renderSummary(project: Project, files: readonly { kind: string; 
         task.containerDefinitions.map(c => [
           inlineCode(c.name ?? ''),
           inlineCode(c.image ?? ''),
-          c.cpu === undefined ? '' : String(c.cpu),
+          // What the file says: a container without cpu units (or with 0) shares the task's.
+          c.cpu === undefined || c.cpu === 0 ? `${c.cpu ?? '—'} (shares the task's)` : String(c.cpu),
           c.memory === undefined
             ? c.memoryReservation === undefined
-              ? ''
-              : `${c.memoryReservation} (soft)`
-            : String(c.memory),
+              ? '—'
+              : `${c.memoryReservation} MiB (soft)`
+            : `${c.memory} MiB`,
           String(c.environment?.length ?? 0),
           String(c.secrets?.length ?? 0)
         ])
@@ -57,4 +60,26 @@ export function renderSummary(project: Project, files: readonly { kind: string; 
   }
   if (files.length > 0) lines.push(files.map(f => `- ${f.kind}: ${inlineCode(f.path)}`).join('\n'), '')
   return lines.join('\n')
+}
+
+/** The task's cpu and memory as rendered: ECS units, with vCPU and GiB beside whole numbers. */
+function taskSize(task: RegisterTaskDefinitionCommandInput): string {
+  const parts: string[] = []
+  if (task.cpu !== undefined) {
+    const units = Number(task.cpu)
+    parts.push(
+      Number.isFinite(units) && /^\d+$/.test(task.cpu.trim())
+        ? `cpu ${units} (${units / 1024} vCPU)`
+        : `cpu ${inlineCode(task.cpu)}`
+    )
+  }
+  if (task.memory !== undefined) {
+    const mib = Number(task.memory)
+    parts.push(
+      Number.isFinite(mib) && /^\d+$/.test(task.memory.trim())
+        ? `memory ${mib} MiB${mib >= 1024 ? ` (${mib / 1024} GiB)` : ''}`
+        : `memory ${inlineCode(task.memory)}`
+    )
+  }
+  return parts.join(', ')
 }

@@ -5,6 +5,7 @@
  * Domain code never prints; main, the Logger and the comment poster call this module.
  */
 import { randomBytes } from 'node:crypto'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
 import { ALWAYS_SECRET_ENV, jsonEscape } from '../render/functions.js'
 import { escapeHtml, truncate, truncateBytes } from './markdown.js'
@@ -142,11 +143,18 @@ export interface Where {
   readonly file?: string | undefined
   readonly line?: number | undefined
   readonly column?: number | undefined
+  /** The annotation's title (GitHub shows it above the message). */
+  readonly title?: string | undefined
 }
 
 /** A warning annotation; @actions/core escapes its message and properties (`%`, CR, LF, `:` and `,`). */
 export function warning(message: string, where?: Where): void {
   core.warning(redact(message), annotation(where))
+}
+
+/** An error annotation, marked on the file's line when `where` names one (the step is not failed by it). */
+export function error(message: string, where?: Where): void {
+  core.error(redact(message), annotation(where))
 }
 
 export function debug(message: string): void {
@@ -157,20 +165,53 @@ export function group<T>(title: string, body: () => Promise<T>): Promise<T> {
   return core.group(redact(title), body)
 }
 
-/** Marks the step failed with an error annotation: redacted, escaped by core. */
 /** Fails the step with `message`; `exitCode` (1 to 255) replaces @actions/core's 1. */
 export function fail(message: string, exitCode?: number): void {
   core.setFailed(redact(message))
+  setExitCode(exitCode)
+}
+
+/**
+ * Fails the step with one error annotation per problem: GitHub marks each located one on its file's line
+ * (in the PR's diff too), and shows the others as the step's failure.
+ */
+export function failWith(problems: readonly { message: string; where?: Where }[], exitCode?: number): void {
+  for (const problem of problems) error(problem.message, problem.where)
+  process.exitCode = 1
+  setExitCode(exitCode)
+}
+
+function setExitCode(exitCode: number | undefined): void {
   if (exitCode !== undefined && Number.isInteger(exitCode) && exitCode > 1 && exitCode < 256)
     process.exitCode = exitCode
 }
 
+/**
+ * An annotation's properties. GitHub matches `file` against the repository's paths, so a file is given
+ * relative to GITHUB_WORKSPACE (our paths are relative to the working directory); a file outside the
+ * workspace has no line to mark, and its location stays in the message only.
+ */
 function annotation(where: Where | undefined): core.AnnotationProperties {
+  const file = where?.file === undefined ? undefined : workspacePath(where.file)
   return {
-    ...(where?.file === undefined ? {} : { file: redact(where.file) }),
-    ...(where?.line === undefined ? {} : { startLine: where.line }),
-    ...(where?.column === undefined ? {} : { startColumn: where.column })
+    ...(where?.title === undefined ? {} : { title: redact(where.title) }),
+    ...(file === undefined ? {} : { file: redact(file) }),
+    ...(file === undefined || where?.line === undefined ? {} : { startLine: where.line }),
+    ...(file === undefined || where?.column === undefined ? {} : { startColumn: where.column })
   }
+}
+
+/** `file` (relative to the working directory, or absolute) relative to the workspace; undefined outside it. */
+export function workspacePath(
+  file: string,
+  workspace = process.env.GITHUB_WORKSPACE,
+  cwd = process.cwd()
+): string | undefined {
+  const absolute = resolve(cwd, file)
+  const inside = relative(resolve(cwd, workspace || cwd), absolute)
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+    return undefined
+  return inside.split('\\').join('/')
 }
 
 /** An output value as written: redacted and cut to the output limit with a note saying where the rest is. */

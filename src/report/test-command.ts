@@ -11,7 +11,7 @@ export type TestCommandAction =
   | 'rolled-back'
   /** The step was cancelled while the command ran: stopped with rollback (DEPLOYMENT_STOP_ON_REQUEST). */
   | 'cancelled-stopped'
-  /** Cancelled without DEPLOYMENT_STOP_ON_REQUEST: the deployment keeps waiting for rerouting. */
+  /** Cancelled without DEPLOYMENT_STOP_ON_REQUEST: the deployment is left waiting where it is. */
   | 'cancelled-left'
 
 export interface TestCommandRun {
@@ -39,7 +39,7 @@ const THEN: Record<TestCommandAction, string> = {
   continued: 'continuing the deployment',
   'rolled-back': 'stopping the deployment with rollback',
   'cancelled-stopped': 'stopping the deployment with rollback (DEPLOYMENT_STOP_ON_REQUEST)',
-  'cancelled-left': 'the deployment keeps waiting for rerouting until CodeDeploy stops it'
+  'cancelled-left': 'the deployment is left waiting (rollback-events has no DEPLOYMENT_STOP_ON_REQUEST)'
 }
 
 /** The one log line after the command: what it did and what the step does next. */
