@@ -20,12 +20,15 @@ import {
 } from '../test/emulator/index.js'
 import { canMeasureRss, node, repoRoot, runBundledAction, statusOf, type ActionRunResult } from './action.js'
 import { projectDir, seedService } from './fixtures.js'
+import { deploySeveral, SERVICES } from './several.js'
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     quick: { type: 'boolean', default: false },
-    dist: { type: 'string', default: 'dist' }
+    dist: { type: 'string', default: 'dist' },
+    /** `several`: only the several-services figures (their entries in results.json updated). */
+    only: { type: 'string' }
   }
 })
 const runs = args.quick ? 3 : Math.max(1, Number(args.runs))
@@ -184,9 +187,65 @@ async function renderLarge(): Promise<{ expressions: number; coldMs: number; war
   return JSON.parse(out) as { expressions: number; coldMs: number; warmMs: number }
 }
 
+/**
+ * 20 services in one step, rollouts of the same length, max-parallel 20, ECS's throttling on: wall time against
+ * the slowest single-service rollout, DescribeServices calls per poll round, throttling errors.
+ */
+async function severalFigures(): Promise<void> {
+  const count = args.quick ? 1 : Math.min(3, runs)
+  console.log(
+    `several services: ${SERVICES} in one step against single-service rollouts (${count} runs each)`
+  )
+  const singles = []
+  for (let i = 0; i < count; i++) singles.push(await deploySeveral(dist, 1))
+  const slowest = Math.max(...singles.map(s => s.run.wallMs))
+  const several = []
+  for (let i = 0; i < count; i++) several.push(await deploySeveral(dist, SERVICES))
+  record({
+    name: `several: ${SERVICES} services in one step, wall time ÷ slowest single rollout`,
+    unit: '×',
+    values: several.map(s => s.run.wallMs / slowest),
+    judge: 'max',
+    budget: 1.2,
+    note: `slowest single ${fmt(slowest / 1000)} s; ${SERVICES} services ${several.map(s => fmt(s.run.wallMs / 1000)).join(', ')} s`
+  })
+  record({
+    name: `several: DescribeServices calls per poll round, ${SERVICES} services on one cluster`,
+    unit: 'calls',
+    values: several.map(s => s.maxCallsPerRound),
+    judge: 'max',
+    budget: Math.ceil(SERVICES / 10),
+    note: `mean ${several.map(s => s.meanCallsPerRound.toFixed(2)).join(', ')}`
+  })
+  record({
+    name: "several: throttling errors at the emulator's ECS rate limits",
+    unit: 'errors',
+    values: [...singles, ...several].map(s => s.throttled),
+    judge: 'every',
+    budget: 0,
+    note: `${several.map(s => s.requests).join(', ')} requests a step`
+  })
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now()
   console.log(`bench: ${runs} runs a figure after a warm-up, dist ${args.dist}, ${cpus().length} cores`)
+  if (args.only === 'several') {
+    await severalFigures()
+    printTable()
+    // Only these figures change in results.json; each says when it was measured.
+    const path = join(repoRoot, 'bench', 'results.json')
+    const saved = JSON.parse(await readFile(path, 'utf8')) as { figures: { name: string }[] }
+    const measured = new Date(startedAt).toISOString()
+    const mine = figures.map(f => ({ ...f, ...summarize(f.values), ok: verdict(f), measured }))
+    const kept = saved.figures.filter(f => !mine.some(m => m.name === f.name))
+    const at = kept.findIndex(f => f.name.startsWith('dist/'))
+    kept.splice(at < 0 ? kept.length : at, 0, ...mine)
+    await writeFile(path, `${JSON.stringify({ ...saved, figures: kept }, null, 2)}\n`)
+    console.log(`\nupdated the several-services figures in bench/results.json`)
+    if (figures.some(f => verdict(f) === false)) process.exitCode = 1
+    return
+  }
 
   // 1. command: render of examples/rolling, process start to exit.
   console.log('render (examples/rolling)')
@@ -405,7 +464,10 @@ async function main(): Promise<void> {
     budget: undefined
   })
 
-  // 7. dist/ size.
+  // 7. Several services in one step.
+  await severalFigures()
+
+  // 8. dist/ size.
   const size = await distSize()
   record({
     name: 'dist/ total size',

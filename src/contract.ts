@@ -30,7 +30,9 @@ export const Input = {
   WatchContainer: 'watch-container',
   ServiceDeploymentArn: 'service-deployment-arn',
   TestCommand: 'test-command',
-  TestTimeout: 'test-timeout'
+  TestTimeout: 'test-timeout',
+  MaxParallel: 'max-parallel',
+  OnFailure: 'on-failure'
 } as const
 
 export const Output = {
@@ -50,7 +52,8 @@ export const Output = {
   ExitCode: 'exit-code',
   ServiceDeploymentArn: 'service-deployment-arn',
   HookId: 'hook-id',
-  LifecycleStage: 'lifecycle-stage'
+  LifecycleStage: 'lifecycle-stage',
+  Results: 'results'
 } as const
 
 export type OutputName = (typeof Output)[keyof typeof Output]
@@ -80,7 +83,8 @@ export const Statuses = [
   'dry-run',
   'rendered',
   'verified',
-  'registered'
+  'registered',
+  'skipped'
 ] as const
 export type Status = (typeof Statuses)[number]
 

@@ -5,6 +5,9 @@ import type { TaskOverride } from '@aws-sdk/client-ecs'
 import { ActionError, ActionErrors, closest } from './errors.js'
 import { parseOverrides } from './ecs/run-overrides.js'
 
+export const OnFailureModes = ['continue', 'stop', 'rollback'] as const
+export type OnFailure = (typeof OnFailureModes)[number]
+
 export interface ImageOverride {
   readonly container: string
   readonly image: string
@@ -12,7 +15,14 @@ export interface ImageOverride {
 
 /** Every input, parsed and validated once; domain code never reads inputs itself. */
 export interface ActionInputs {
+  /** The first line of `config` (a single config: the path as today). */
   readonly config: string
+  /** `config`'s lines: paths and glob patterns; several (or a pattern) mean several services (src/multi/). */
+  readonly configs: readonly string[]
+  /** Several configs: how many deploys run at once. */
+  readonly maxParallel: number
+  /** Several configs: what a failed service does to the others. */
+  readonly onFailure: OnFailure
   readonly command: Command
   readonly imageTag: string | undefined
   readonly images: readonly ImageOverride[]
@@ -148,7 +158,7 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     errors.push(
       new ActionError(`'${text}' is not a whole number of ${min} or more`, {
         where: { input: name },
-        hint: name === Input.DesiredCount ? 'e.g. desired-count: 3' : 'e.g. keep-revisions: 10'
+        hint: `e.g. ${name}: ${name === Input.DesiredCount ? 3 : name === Input.MaxParallel ? 4 : 10}`
       })
     )
     return undefined
@@ -186,8 +196,16 @@ export function parseInputs(read: InputReader = fromActions): ActionInputs {
     )
   }
 
+  const configs = (optional(Input.Config) ?? 'ecspresso.yml')
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'))
+  const maxParallel = count(Input.MaxParallel, 1) ?? 4
   const inputs: ActionInputs = {
-    config: optional(Input.Config) ?? 'ecspresso.yml',
+    config: configs[0] ?? 'ecspresso.yml',
+    configs,
+    maxParallel,
+    onFailure: oneOf(Input.OnFailure, OnFailureModes, 'continue'),
     command,
     imageTag: optional(Input.ImageTag),
     images,

@@ -8,6 +8,7 @@ import { ActionError, describeError, errorStack, isDebugRun } from './errors.js'
 import { readGithubContext } from './github/context.js'
 import { parseInputs, taskDefinitionFile } from './inputs.js'
 import { actionsLogger } from './log.js'
+import { configPaths } from './multi/configs.js'
 import { loadProject } from './project.js'
 import { commandAskedFor, failureAnnotations, failureSummary } from './report/failure.js'
 import * as sink from './report/sink.js'
@@ -35,8 +36,20 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         })
     }
   })
+  // Outputs, summary and failure go through the sink: redacted, escaped, within GitHub's limits.
+  const report = async (result: CommandResult) => {
+    for (const [name, value] of Object.entries(result.outputs)) {
+      if (value !== undefined) sink.setOutput(name, value)
+    }
+    summaryWritten = await sink.writeSummary(result.summary)
+    cancel.reported()
+    if (result.failure !== undefined) sink.fail(result.failure, result.exitCode)
+  }
   try {
-    const inputs = parseInputs()
+    const parsed = parseInputs()
+    // Several configs (lines, or a pattern): src/multi/ deploys them; one config goes on as it always did.
+    const configs = await configPaths(parsed.configs)
+    const inputs = configs.length === 1 ? { ...parsed, config: configs[0]!, configs } : parsed
     ctx = {
       inputs,
       env: inputs.imageTag === undefined ? env : { ...env, IMAGE_TAG: inputs.imageTag },
@@ -47,6 +60,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       workDir: env.RUNNER_TEMP || tmpdir(),
       pollIntervalMs: positiveNumber(env.ECS_DEPLOY_ACTION_POLL_MS),
       signal: cancel.signal
+    }
+    if (configs.length > 1) {
+      const { runSeveral } = await import('./multi/run.js')
+      await report(await runSeveral(ctx, configs, { onWritesAllowed: () => (commandStarted = true) }))
+      return
     }
     const project = await loadProject({
       configPath: inputs.config,
@@ -88,13 +106,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     } else {
       result = await (await import('./commands/deploy.js')).runDeploy(ctx, project)
     }
-    // Outputs, summary and failure go through the sink: redacted, escaped, within GitHub's limits.
-    for (const [name, value] of Object.entries(result.outputs)) {
-      if (value !== undefined) sink.setOutput(name, value)
-    }
-    summaryWritten = await sink.writeSummary(result.summary)
-    cancel.reported()
-    if (result.failure !== undefined) sink.fail(result.failure, result.exitCode)
+    await report(result)
   } catch (error) {
     const text = describeError(error)
     if (isDebugRun(env)) sink.debug(errorStack(error))

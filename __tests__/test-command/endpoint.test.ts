@@ -171,9 +171,7 @@ describe('test-command and test-timeout inputs', () => {
     expect(parseInputs(() => '').testCommand).toBeUndefined()
   })
   it('refuse a bad timeout, and commands or settings that cannot run the command', () => {
-    expect(parse({ 'test-timeout': 'soon' })).toThrow(
-      /'soon' is not a duration/
-    )
+    expect(parse({ 'test-timeout': 'soon' })).toThrow(/'soon' is not a duration/)
     expect(parse({ 'test-command': 'true', command: 'run' })).toThrow(
       /test-command applies to command: deploy only, not run/
     )

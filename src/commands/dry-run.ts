@@ -100,7 +100,8 @@ export async function runDryRun(ctx: CommandContext, project: Project): Promise<
         ? { [Output.TaskDefinitionArn]: live.taskDefinition.taskDefinitionArn }
         : {})
     },
-    summary: [dryRunSummary(plan), blueGreen, native, kept ?? ''].filter(part => part !== '').join('\n\n')
+    summary: [dryRunSummary(plan), blueGreen, native, kept ?? ''].filter(part => part !== '').join('\n\n'),
+    plan
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js'
 import type { Clock } from '../clock.js'
 import type { OutputName, Status } from '../contract.js'
+import type { DiffPlan } from '../diff/plan.js'
 import type { ActionInputs } from '../inputs.js'
 import type { Logger } from '../log.js'
 
@@ -54,4 +55,6 @@ export interface CommandResult {
   readonly failure?: string | undefined
   /** The process's exit code when the step fails, if not 1 (`run`: the watched container's non-zero exit). */
   readonly exitCode?: number | undefined
+  /** Dry run: the plan, for a step over several services to put in its one PR comment. */
+  readonly plan?: DiffPlan | undefined
 }

@@ -95,13 +95,22 @@ export async function postPlanComment(
 export async function commentFailedPlan(ctx: PlanContext, errorText: string): Promise<void> {
   if (!ctx.inputs.dryRun || ctx.inputs.command !== 'deploy') return
   if (!commentTarget(ctx, false)) return
-  const config = relative(process.cwd(), resolve(ctx.inputs.config)) || ctx.inputs.config
+  const config = commentConfig(ctx.inputs)
   const meta: CommentMeta = {
     ...commentMeta(ctx, { cluster: '', service: '', config }),
     state: 'failed'
   }
   const text = withoutCredentials(errorText, ctx)
   await postPlanComment(ctx, meta, m => failedPlanCommentBody(text, m, commentLinks(ctx)), 'the error')
+}
+
+/**
+ * The config a failed plan's comment names: the config path, or for several configs (lines, a pattern) the
+ * input as written, which names the one comment a step over several services posts.
+ */
+export function commentConfig(inputs: Pick<PlanContext['inputs'], 'config' | 'configs'>): string {
+  if (inputs.configs.length > 1) return inputs.configs.join('\n')
+  return relative(process.cwd(), resolve(inputs.config)) || inputs.config
 }
 
 /** The token and AWS credentials never reach a comment, whatever else redaction does. */

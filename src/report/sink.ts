@@ -87,10 +87,31 @@ export class SecretRegistry {
   }
 }
 
+/**
+ * Where everything goes outside a runner (the CLI): plain log lines, the summary rendered for a terminal,
+ * outputs kept for the end. Set once at start-up (src/cli/); unset, the sink writes workflow commands.
+ */
+export interface TerminalWriter {
+  info(text: string): void
+  warning(text: string, where?: Where): void
+  debug(text: string): void
+  heading(title: string): void
+  summary(markdown: string): void
+  output(name: string, value: string): void
+  error(text: string, where?: Where): void
+}
+
+let terminal: TerminalWriter | undefined
+
+export function useTerminal(writer: TerminalWriter | undefined): void {
+  terminal = writer
+}
+
 /** The run's registry. Values are masked through `core.setSecret`; short ones warn through the sink. */
 export const secrets = new SecretRegistry({
-  mask: value => core.setSecret(value),
-  warn: message => core.warning(message)
+  // A terminal has no runner to mask for: `::add-mask::` would only print the secret.
+  mask: value => (terminal ? undefined : core.setSecret(value)),
+  warn: message => (terminal ? terminal.warning(message) : core.warning(message))
 })
 
 export function redact(text: string): string {
@@ -136,6 +157,7 @@ export function inertLines(text: string): string {
 
 /** A log line: secrets replaced, command-like lines made inert. */
 export function info(message: string): void {
+  if (terminal) return terminal.info(redact(message))
   core.info(inertLines(redact(message)))
 }
 
@@ -149,25 +171,35 @@ export interface Where {
 
 /** A warning annotation; @actions/core escapes its message and properties (`%`, CR, LF, `:` and `,`). */
 export function warning(message: string, where?: Where): void {
+  if (terminal) return terminal.warning(redact(message), where)
   core.warning(redact(message), annotation(where))
 }
 
 /** An error annotation, marked on the file's line when `where` names one (the step is not failed by it). */
 export function error(message: string, where?: Where): void {
+  if (terminal) return terminal.error(redact(message), where)
   core.error(redact(message), annotation(where))
 }
 
 export function debug(message: string): void {
+  if (terminal) return terminal.debug(redact(message))
   core.debug(redact(message))
 }
 
 export function group<T>(title: string, body: () => Promise<T>): Promise<T> {
+  if (terminal) {
+    terminal.heading(redact(title))
+    return body()
+  }
   return core.group(redact(title), body)
 }
 
 /** Fails the step with `message`; `exitCode` (1 to 255) replaces @actions/core's 1. */
 export function fail(message: string, exitCode?: number): void {
-  core.setFailed(redact(message))
+  if (terminal) {
+    terminal.error(redact(message))
+    process.exitCode = 1
+  } else core.setFailed(redact(message))
   setExitCode(exitCode)
 }
 
@@ -221,6 +253,7 @@ export function outputValue(name: string, value: string): string {
 }
 
 export function setOutput(name: string, value: string): void {
+  if (terminal) return terminal.output(name, outputValue(name, value))
   core.setOutput(name, outputValue(name, value))
 }
 
@@ -232,6 +265,10 @@ export function summaryText(markdown: string): string {
 
 /** Appends to the job summary; false when there is no summary file or nothing to write. */
 export async function writeSummary(markdown: string): Promise<boolean> {
+  if (terminal && markdown !== '') {
+    terminal.summary(summaryText(markdown))
+    return true
+  }
   if (!process.env.GITHUB_STEP_SUMMARY || markdown === '') return false
   try {
     await core.summary.addRaw(summaryText(markdown), true).write()

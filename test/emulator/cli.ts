@@ -2,7 +2,7 @@
  * Starts the emulator on a scaled real-time clock, seeds it from a JSON file and prints
  * `EMULATOR_ENDPOINT=http://127.0.0.1:PORT`. Runs until SIGINT/SIGTERM or stdin closes.
  *
- *   npm run emulator -- --seed seed.json --speed 60
+ *   npm run emulator -- --seed seed.json --speed 60 [--port 4566]
  *
  * The seed file:
  * {
@@ -93,6 +93,8 @@ async function main(args: string[]): Promise<void> {
   const options: Parameters<typeof startEmulator>[0] = { clock: { mode: 'real', speed } }
   if (seed.region !== undefined) options.region = seed.region
   if (seed.accountId !== undefined) options.accountId = seed.accountId
+  const port = argument(args, '--port')
+  if (port !== undefined) options.port = Number(port)
   const emulator = await startEmulator(options)
   applySeed(emulator, seed)
   process.stdout.write(`EMULATOR_ENDPOINT=${emulator.endpoint}\n`)

@@ -13,6 +13,7 @@ import { Logs } from './logs.js'
 import type { TaskFailure, TaskMatch, TaskScript } from './scenario.js'
 import type { HookRule } from './native-deploy.js'
 import { step } from './scheduler.js'
+import { Throttle } from './throttle.js'
 import { isWrite, startServer, type LoggedRequest } from './server.js'
 import { clone, type Json } from './util.js'
 import { World } from './world.js'
@@ -30,6 +31,13 @@ export interface EmulatorOptions {
   accountId?: string
   /** Seeds ids (task ids, deployment ids, event ids) so runs repeat. */
   seed?: number
+  /** The port to listen on (the CLI's `--port`); a free one by default. */
+  port?: number
+  /**
+   * Enforce ECS's documented request throttling (a token bucket per API, in wall time; see throttle.ts):
+   * a request over the quota gets `ThrottlingException: Rate exceeded`. Off by default.
+   */
+  rateLimits?: boolean
 }
 
 export interface SeedServiceOptions {
@@ -48,6 +56,8 @@ export interface Emulator {
   clock: Clock
   requests: readonly LoggedRequest[]
   writes(): LoggedRequest[]
+  /** Requests refused by the rate limits (`rateLimits: true`). */
+  throttled(): LoggedRequest[]
   /** Requests for one operation (optionally of one service). */
   calls(operation: string, service?: string): LoggedRequest[]
   clearLog(): void
@@ -106,6 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log: LoggedRequest[] = []
   const ecsRef = ecs
   const { server, endpoint } = await startServer({
+    port: options.port,
     tables: {
       AmazonEC2ContainerServiceV20141113: { service: 'ecs', operations: ecsOperations(ecs) },
       CodeDeploy_20141006: { service: 'codedeploy', operations: codedeploy.operations() },
@@ -117,7 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now: () => clock.now(),
     sync: () => clock.sync(),
     requestId: () => world.rng.uuid(),
-    accountId
+    accountId,
+    throttle: options.rateLimits ? new Throttle() : undefined
   })
 
   const seedService = (o: SeedServiceOptions): string => {
@@ -172,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return log
     },
     writes: () => log.filter(r => r.write),
+    throttled: () => log.filter(r => r.throttled === true),
     calls: (operation, service) =>
       log.filter(r => r.operation === operation && (service === undefined || r.service === service)),
     clearLog: () => {

@@ -18,6 +18,8 @@ export interface LoggedRequest {
   fault?: string
   /** The error type replied, if the operation failed (faults excluded). */
   error?: string
+  /** Refused by the rate limits (`rateLimits`), as ECS throttles. */
+  throttled?: boolean
 }
 
 export interface ServiceTable {
@@ -45,6 +47,10 @@ export interface ServerOptions {
   sync(): void
   requestId(): string
   accountId: string
+  /** The port to listen on; 0 or unset picks a free one. */
+  port?: number | undefined
+  /** ECS's request throttling; absent: no limits. */
+  throttle?: { take(service: string, operation: string): boolean } | undefined
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -168,6 +174,18 @@ export async function startServer(options: ServerOptions): Promise<{ server: Ser
       )
       return
     }
+    if (options.throttle && !options.throttle.take(table.service, operation)) {
+      entry.error = 'ThrottlingException'
+      entry.throttled = true
+      reply(
+        res,
+        400,
+        { __type: 'ThrottlingException', message: 'Rate exceeded' },
+        requestId,
+        'ThrottlingException'
+      )
+      return
+    }
     const fault = options.faults.pick(table.service, operation)
     if (fault) entry.fault = fault.kind
     if (fault?.kind === 'delay') {
@@ -211,7 +229,7 @@ export async function startServer(options: ServerOptions): Promise<{ server: Ser
     })
   })
   server.keepAliveTimeout = 5000
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return { server, endpoint: `http://127.0.0.1:${port}` }
 }
