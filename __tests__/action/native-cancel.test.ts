@@ -114,6 +114,9 @@ describe('another deploy takes over while this one waits at its PAUSE hook', () 
     expect(result.exitCode).not.toBe(0)
     expect(result.outputs.status).toBe('superseded')
     expect(result.errors[0]).toMatch(/^superseded: deployment \S+ of web:3 took over from ours/)
+    expect(result.summary).toMatch(
+      /### Superseded\n\nAnother deployment became PRIMARY: deployment `ecs-svc\/\d+` of `web:3`/
+    )
     expect(writes(w.emulator)).toEqual([
       'RegisterTaskDefinition',
       'UpdateService',

@@ -2,9 +2,12 @@
 // the watch follows the service deployment's lifecycle stages and hooks, and the outcome says what ECS did.
 import { afterEach, describe, it } from '@jest/globals'
 import type { Emulator } from '../../test/emulator/index.js'
-import { runAgainst } from '../helpers/black-box.js'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { blackBoxProject, runAgainst } from '../helpers/black-box.js'
+import { webService, webTask } from '../helpers/fixtures.js'
 import { expect } from '../helpers/expect.js'
-import { LAMBDA, lambdaAt, startNative, writes, type NativeWorld } from '../native/harness.js'
+import { LAMBDA, lambdaAt, loadBalancers, startNative, writes, type NativeWorld } from '../native/harness.js'
 
 let world: NativeWorld | undefined
 afterEach(async () => {
@@ -99,6 +102,31 @@ describe('ECS-native deploys', () => {
     expect(result.summary).toContain('Rollback by ECS: completed')
     // ECS rolled back itself: the step sent no rollback of its own.
     expect(writes(w.emulator)).toEqual(['RegisterTaskDefinition', 'UpdateService'])
+  })
+})
+
+describe('a new ECS-native service', () => {
+  it('CreateService, then its first deployment is followed through its stages', async () => {
+    const w = await start({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 })
+    const dir = await blackBoxProject({
+      prefix: 'native-create-',
+      config: 'timeout: 5m\n',
+      taskDefinition: webTask('registry.example.com/web:{{ must_env `IMAGE_TAG` }}'),
+      serviceDefinition: webService({
+        loadBalancers,
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 }
+      })
+    })
+    await writeFile(
+      join(dir, 'ecspresso.yml'),
+      (await readFile(join(dir, 'ecspresso.yml'), 'utf8')).replace('service: web', 'service: api')
+    )
+    const result = await runAgainst(w.emulator, dir, { 'image-tag': 'v2' })
+    expect(result.exitCode, result.stdout).toBe(0)
+    expect(result.outputs.status).toBe('succeeded')
+    expect(result.stdout).toContain('ECS-native BLUE_GREEN deployment')
+    expect(result.stdout).toMatch(/\] stage CLEAN_UP/)
+    expect(writes(w.emulator)).toEqual(['RegisterTaskDefinition', 'CreateService'])
   })
 })
 

@@ -72,3 +72,28 @@ describe('test-command at the native PAUSE hook', () => {
     expect(writes(w.emulator)).toEqual([])
   })
 })
+
+describe('test-command cancelled at the native PAUSE hook', () => {
+  it('with DEPLOYMENT_STOP_ON_REQUEST: the command is ended, StopServiceDeployment ROLLBACK, status cancelled', async () => {
+    const w = await start()
+    const result = await runAgainst(
+      w.emulator,
+      w.dir,
+      {
+        'image-tag': 'v2',
+        'test-command': 'echo started; sleep 30',
+        'rollback-events': 'DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_REQUEST'
+      },
+      { signal: { after: /^started$/m, send: ['SIGINT'] } }
+    )
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('cancelled')
+    expect(writes(w.emulator)).toEqual([
+      'RegisterTaskDefinition',
+      'UpdateService',
+      'StopServiceDeployment ROLLBACK'
+    ])
+    expect(result.summary).toContain('### 🛑 Test command cancelled')
+    expect(result.msFromSignalToExit).toBeLessThan(5000)
+  })
+})

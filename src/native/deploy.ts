@@ -207,7 +207,15 @@ export async function deployNative(
     failure: outcome.failure,
     state: outcome.state,
     warnings,
-    superseder: undefined,
+    superseder:
+      outcome.supersededBy === undefined
+        ? undefined
+        : {
+            deploymentId: outcome.supersededBy.id,
+            taskDefinitionArn: outcome.supersededBy.taskDefinition,
+            createdAt: outcome.supersededBy.createdAt,
+            startedBy: undefined
+          },
     awsError: step.awsError
   }
   for (const warning of warnings) log.warning(warning)

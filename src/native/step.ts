@@ -73,8 +73,10 @@ export async function followDeployment(
   if (arn === undefined)
     return { kind: 'failed', reason: 'the service deployment of this update could not be found' }
   const started = ctx.clock.now()
+  // The test command's own time (test-timeout) does not count against `timeout`, as for CodeDeploy.
+  let answering = 0
   for (;;) {
-    const left = step.timeoutMs - (ctx.clock.now() - started)
+    const left = step.timeoutMs - (ctx.clock.now() - started - answering)
     const watch = await watchNative({
       ecs: step.ecs,
       clock: ctx.clock,
@@ -98,7 +100,9 @@ export async function followDeployment(
           step.pausedAt = hook
           return { kind: 'paused', serviceDeploymentArn: arn, hookId: hook.hookId, stage: hook.stage }
         }
+        const asked = ctx.clock.now()
         const decision = await options.onPause(hook, step)
+        answering += ctx.clock.now() - asked
         if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
         await continueHook(step, hook, decision.action, decision.answer)
         if (decision.action === 'ROLLBACK') {

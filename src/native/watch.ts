@@ -69,6 +69,7 @@ const ROLLBACK = new Set([
   'ROLLBACK_SUCCESSFUL',
   'ROLLBACK_FAILED'
 ])
+const FINISHED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'])
 const MAX_READ_ERRORS = 5
 
 function isTransient(error: unknown): boolean {
@@ -128,13 +129,8 @@ export function recordProgress(
       say(hookLine(known, false))
     }
   }
-  if (
-    sd.status !== 'IN_PROGRESS' &&
-    sd.status !== 'PENDING' &&
-    !ROLLBACK.has(sd.status ?? '') &&
-    span.endedAt === undefined
-  )
-    span.endedAt = at
+  // A finished deployment (SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED) is in no stage any more.
+  if (FINISHED.has(sd.status ?? '') && span.endedAt === undefined) span.endedAt = at
 }
 
 /**
