@@ -94,3 +94,25 @@ describe('first-run errors through dist/index.js', () => {
     expect(run.summary).not.toMatch(STACK_LINE)
   })
 })
+
+describe('a webhook payload that is not JSON (GITHUB_EVENT_PATH empty)', () => {
+  it('a dry run still plans, with no stack trace: the payload is read forgivingly, the GitHub client loads only to comment', async () => {
+    const { startEmulator } = await import('../../test/emulator/index.js')
+    const emulator = await startEmulator({ clock: { mode: 'real', speed: 60 } })
+    try {
+      emulator.createCluster('prod')
+      const empty = join(dir, 'empty-event.json')
+      await writeFile(empty, '')
+      const run = await runAction({
+        inputs: { config: join(dir, 'ecspresso.yml'), 'dry-run': 'true' },
+        env: { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: 'us-east-1', GITHUB_EVENT_PATH: empty }
+      })
+      expect(run.stderr + run.stdout).not.toMatch(/SyntaxError|\n\s+at /)
+      expect(run.outputs.status, run.stdout + run.stderr).toBe('dry-run')
+      expect(run.exitCode).toBe(0)
+      expect(emulator.writes()).toEqual([])
+    } finally {
+      await emulator.close()
+    }
+  })
+})

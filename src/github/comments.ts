@@ -6,7 +6,9 @@
  * our marker, and updating theirs would put our plan under their name (or fail and post nothing). And a run
  * never overwrites the plan of a newer commit or a later run (see `isNewer`).
  */
-import { getOctokit } from '@actions/github'
+// Loaded when a comment is posted: @actions/github parses GITHUB_EVENT_PATH when it loads, and a payload it
+// cannot parse must not stop a dry run before it starts (readGithubContext reads the payload forgivingly).
+import type { getOctokit } from '@actions/github'
 import { commentBody } from '../report/sink.js'
 import { isNewer, parseMarker, sameService, type CommentMeta } from './marker.js'
 
@@ -43,7 +45,8 @@ const MAX_WAIT_MS = 60_000
 
 /** Creates the comment, or updates the one an earlier run left for the same service. */
 export async function upsertStickyComment(options: StickyCommentOptions): Promise<StickyCommentResult> {
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl })
+  const { getOctokit: octokitFor } = await import('@actions/github')
+  const octokit = octokitFor(options.token, { baseUrl: options.apiUrl })
   const retries = options.retries ?? 3
   octokit.hook.wrap('request', async (request, requestOptions) => {
     for (let attempt = 0; ; attempt++) {
