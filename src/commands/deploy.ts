@@ -30,6 +30,7 @@ import { pickStrategy } from '../ecs/strategy.js'
 import type { ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { watchDeployment, type WatchResult } from '../ecs/watch.js'
 import { checkAgainstLiveService } from '../definitions/index.js'
+import { errorEnding, recordRollbackFailure } from '../deploy/step-errors.js'
 import { ActionError } from '../errors.js'
 import type { Project } from '../project.js'
 import {
@@ -394,36 +395,7 @@ async function afterEnding(step: RollingStep, ending: Ending): Promise<void> {
     step.rollback = { by: 'action', watch }
     if (watch.outcome === 'cancelled') step.cancelledBy = signalName(ctx)
   } catch (error) {
-    const info = isAwsError(error) ? explainAwsError(error) : undefined
-    step.awsError ??= info
-    record.partial.push({
-      operation: info?.operation ?? 'rollback',
-      message: info ? `${info.code}: ${info.message}` : errorMessage(error),
-      hint: info?.hint ?? (error instanceof ActionError ? error.hint : undefined)
-    })
-  }
-}
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
-function errorEnding(step: RollingStep, error: unknown): Ending {
-  if (!isAwsError(error)) {
-    const hint = error instanceof ActionError ? error.hint : undefined
-    return { kind: 'error', message: errorMessage(error), hint, deniedAction: undefined }
-  }
-  const info = explainAwsError(error)
-  step.awsError = info
-  const denied = /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(info.code)
-  const action = info.operation === undefined ? undefined : `ecs:${info.operation}`
-  const message = awsActionError(error).message
-  return {
-    kind: 'error',
-    message:
-      denied && step.record.update !== undefined
-        ? `${message}; the deployment continues in ECS, but this step cannot follow it${action ? ` without ${action}` : ''}`
-        : message,
-    hint: info.hint,
-    deniedAction: denied ? action : undefined
+    recordRollbackFailure(step, error)
   }
 }
 

@@ -15,7 +15,6 @@ import {
   afterNativeEnding,
   continueHook,
   followDeployment,
-  nativeErrorEnding,
   observeNative,
   type NativeStep
 } from '../native/step.js'
@@ -23,6 +22,7 @@ import { currentSpan, newTimeline } from '../native/timeline.js'
 import { recordProgress } from '../native/watch.js'
 import { nativeOutputs } from '../native/deploy.js'
 import type { Project } from '../project.js'
+import { errorEnding } from '../deploy/step-errors.js'
 import { annotateErrors, awsActionError, isAwsError } from '../report/aws-errors.js'
 import { consoleUrl } from '../report/deploy.js'
 import { promoteSummary } from '../report/native.js'
@@ -132,7 +132,7 @@ export async function runPromote(ctx: CommandContext, project: Project): Promise
     }
   } catch (error) {
     if (!hasWritten(step.record)) throw isAwsError(error) ? awsActionError(error) : error
-    ending = nativeErrorEnding(step, error)
+    ending = errorEnding(step, error)
   }
   await afterNativeEnding(step, ending)
   const { observed } = await observeNative(step)

@@ -14,6 +14,7 @@ import { Input, Output } from '../contract.js'
 import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
 import { decideOutcome, hasWritten, newRecord, type Ending } from '../deploy/outcome.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
+import { errorEnding } from '../deploy/step-errors.js'
 import { readScalableRange } from '../ecs/autoscaling.js'
 import type { LiveState } from '../ecs/live.js'
 import { createService, updateService, type Applied } from '../ecs/rolling.js'
@@ -28,7 +29,6 @@ import { effectiveConfiguration, nativePlan, type NativePlan } from './config.js
 import {
   afterNativeEnding,
   followDeployment,
-  nativeErrorEnding,
   observeNative,
   type NativeStep,
   type PauseHandler
@@ -166,7 +166,7 @@ export async function deployNative(
     ;({ resolved, applied, ending } = await applyAndFollow(step, project, live, desired, test))
   } catch (error) {
     if (!hasWritten(step.record)) throw isAwsError(error) ? awsActionError(error) : error
-    ending = nativeErrorEnding(step, error)
+    ending = errorEnding(step, error)
   }
   await afterNativeEnding(step, ending)
   const { observed, fresh } = await observeNative(step)

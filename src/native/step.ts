@@ -17,8 +17,8 @@ import { signalName } from '../commands/steps.js'
 import type { CommandContext } from '../commands/types.js'
 import { primaryOwner, type Ending, type Observed, type WriteRecord } from '../deploy/outcome.js'
 import { observe } from '../ecs/observed.js'
-import { ActionError } from '../errors.js'
-import { awsActionError, explainAwsError, isAwsError, type AwsErrorInfo } from '../report/aws-errors.js'
+import { recordRollbackFailure } from '../deploy/step-errors.js'
+import type { AwsErrorInfo } from '../report/aws-errors.js'
 import type { NativePlan } from './config.js'
 import { findHook, type HookSeen, type NativeTimeline } from './timeline.js'
 import { awaitingPause, recordProgress, watchNative, type NativeWatchResult } from './watch.js'
@@ -57,8 +57,6 @@ export interface NativeStep {
   awsError: AwsErrorInfo | undefined
   cancelledBy: string | undefined
 }
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /**
  * Follows the deployment to its first ending. A PAUSE hook: `paused` with `endAtPause`; answered by
@@ -248,35 +246,7 @@ export async function afterNativeEnding(step: NativeStep, ending: Ending): Promi
     }
     step.rollback = { by: 'action', how, result: await followRollback(step) }
   } catch (error) {
-    const info = isAwsError(error) ? explainAwsError(error) : undefined
-    step.awsError ??= info
-    record.partial.push({
-      operation: info?.operation ?? 'rollback',
-      message: info ? `${info.code}: ${info.message}` : errorMessage(error),
-      hint: info?.hint ?? (error instanceof ActionError ? error.hint : undefined)
-    })
-  }
-}
-
-/** An error after the first write, as an ending. */
-export function nativeErrorEnding(step: NativeStep, error: unknown): Ending {
-  if (!isAwsError(error)) {
-    const hint = error instanceof ActionError ? error.hint : undefined
-    return { kind: 'error', message: errorMessage(error), hint, deniedAction: undefined }
-  }
-  const info = explainAwsError(error)
-  step.awsError = info
-  const denied = /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(info.code)
-  const action = info.operation === undefined ? undefined : `ecs:${info.operation}`
-  const message = awsActionError(error).message
-  return {
-    kind: 'error',
-    message:
-      denied && step.record.update !== undefined
-        ? `${message}; the deployment continues in ECS, but this step cannot follow it${action ? ` without ${action}` : ''}`
-        : message,
-    hint: info.hint,
-    deniedAction: denied ? action : undefined
+    recordRollbackFailure(step, error)
   }
 }
 
