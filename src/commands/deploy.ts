@@ -17,15 +17,14 @@ import {
   type ObservedDeployment,
   type WriteRecord
 } from '../deploy/outcome.js'
-import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
+import { withDesiredCount } from '../deploy/desired-count.js'
 import { keepRevisionsAfter } from '../deploy/keep-revisions.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
 import { testCommandStrategyError } from '../deploy/test-command.js'
 import { observe } from '../ecs/observed.js'
-import { readScalableRange } from '../ecs/autoscaling.js'
 import { describeLive, type LiveState } from '../ecs/live.js'
 import { createService, rollbackService, updateService, type Applied } from '../ecs/rolling.js'
-import { planDesiredCount, type DesiredCountPlan, type ServiceDefinition } from '../ecs/service-input.js'
+import type { DesiredCountPlan, ServiceDefinition } from '../ecs/service-input.js'
 import { pickStrategy } from '../ecs/strategy.js'
 import type { ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { watchDeployment, type WatchResult } from '../ecs/watch.js'
@@ -43,7 +42,7 @@ import {
 import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '../report/deploy.js'
 import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
-import { makeDeployId, projectTaskDefinition, readOnly, signalName } from './steps.js'
+import { makeDeployId, projectTaskDefinition, planServiceCount, readOnly, signalName } from './steps.js'
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000
 /** How long a read may take after a cancellation, so the report comes within 2 s of the signal. */
@@ -99,25 +98,7 @@ export async function runDeploy(ctx: CommandContext, project: Project): Promise<
       'wait-until and codedeploy-in-progress apply to CodeDeploy blue/green services only; this rolling deploy ignores them'
     )
   }
-  if (live.service === undefined && project.serviceDefinition === undefined) {
-    throw new ActionError(
-      `service ${serviceName} does not exist in cluster ${cluster}, and the config names no service_definition to create it`,
-      {
-        where: { file: config.path },
-        hint: 'add service_definition to the config, or create the service first'
-      }
-    )
-  }
-  let desired: DesiredCountPlan | undefined
-  if (live.service !== undefined) {
-    const service = live.service
-    const range = await readOnly(async () =>
-      readScalableRange(annotateErrors(await clients.autoScaling()), cluster, serviceName, log)
-    )
-    desired = planDesiredCount(project.serviceDefinition, service, range, inputs.desiredCount)
-    const note = desiredCountWarning(desired, range)
-    if (note !== undefined) log.warning(note)
-  }
+  const desired = await planServiceCount(ctx, project, live, clients)
 
   for (const warning of ineffectiveRollbackEvents('rolling', inputs.rollbackEvents)) log.warning(warning)
   const step: RollingStep = {

@@ -8,17 +8,16 @@
 import { createHash } from 'node:crypto'
 import { ListServiceDeploymentsCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import type { AwsClients } from '../aws/clients.js'
-import { makeDeployId, projectTaskDefinition, readOnly, signalName } from '../commands/steps.js'
+import { makeDeployId, projectTaskDefinition, planServiceCount, signalName } from '../commands/steps.js'
 import type { CommandContext, CommandResult } from '../commands/types.js'
 import { Input, Output } from '../contract.js'
-import { desiredCountWarning, withDesiredCount } from '../deploy/desired-count.js'
+import { withDesiredCount } from '../deploy/desired-count.js'
 import { decideOutcome, hasWritten, newRecord, type Ending } from '../deploy/outcome.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
 import { errorEnding } from '../deploy/step-errors.js'
-import { readScalableRange } from '../ecs/autoscaling.js'
 import type { LiveState } from '../ecs/live.js'
 import { createService, updateService, type Applied } from '../ecs/rolling.js'
-import { planDesiredCount, type DesiredCountPlan, type ServiceDefinition } from '../ecs/service-input.js'
+import type { DesiredCountPlan, ServiceDefinition } from '../ecs/service-input.js'
 import type { ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { ActionError } from '../errors.js'
 import type { Project } from '../project.js'
@@ -117,24 +116,7 @@ export async function deployNative(
   checkNativeInputs(ctx, plan, test)
   for (const warning of ineffectiveRollbackEvents('native', inputs.rollbackEvents)) log.warning(warning)
 
-  let desired: DesiredCountPlan | undefined
-  if (live.service !== undefined) {
-    const service = live.service
-    const range = await readOnly(async () =>
-      readScalableRange(annotateErrors(await clients.autoScaling()), cluster, serviceName, log)
-    )
-    desired = planDesiredCount(project.serviceDefinition, service, range, inputs.desiredCount)
-    const note = desiredCountWarning(desired, range)
-    if (note !== undefined) log.warning(note)
-  } else if (project.serviceDefinition === undefined) {
-    throw new ActionError(
-      `service ${serviceName} does not exist in cluster ${cluster}, and the config names no service_definition to create it`,
-      {
-        where: { file: config.path },
-        hint: 'add service_definition to the config, or create the service first'
-      }
-    )
-  }
+  const desired = await planServiceCount(ctx, project, live, clients)
   log.info(
     `ECS-native ${plan.strategy} deployment${plan.pauses.length ? `; PAUSE hooks at ${plan.pauses.join(', ')}` : ''}`
   )
