@@ -1,4 +1,4 @@
-"use strict";export const id=462,ids=[462],modules={3563:((b,D,p)=>{p.d(D,{Tw:()=>o,bC:()=>M,z0:()=>h});var A=p(7598),_=p.n(A),R=p(2876),G=p(3665),C=p(3916);const N=50,v=4096,S=5e3,s="test-command",d=/^(INPUT_.*|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i,m=String.raw`
+"use strict";export const id=462,ids=[462,563],modules={3563:((b,D,p)=>{p.d(D,{Tw:()=>o,bC:()=>M,z0:()=>h});var A=p(7598),_=p.n(A),R=p(2876),G=p(3665),C=p(3916);const N=50,v=4096,S=5e3,s="test-command",d=/^(INPUT_.*|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY)$/i,m=String.raw`
 const { spawn } = require('node:child_process')
 const { StringDecoder } = require('node:string_decoder')
 const { constants } = require('node:os')
