@@ -105,6 +105,55 @@ describe('wait-until: paused, then promote', () => {
   })
 })
 
+describe('rollback of an ECS-native service with nothing in progress', () => {
+  async function promoted(): Promise<NativeWorld> {
+    const { w, outputs } = await deployToPause()
+    const promote = await runAgainst(w.emulator, w.dir, {
+      command: 'promote',
+      'service-deployment-arn': outputs['service-deployment-arn']!
+    })
+    expect(promote.outputs.status, promote.stdout).toBe('succeeded')
+    return w
+  }
+
+  it('deploys the earlier revision through the lifecycle stages, answering its PAUSE hook CONTINUE', async () => {
+    const w = await promoted()
+    const rollback = await runAgainst(w.emulator, w.dir, { command: 'rollback', timeout: '30s' })
+    expect(rollback.exitCode, rollback.stdout).toBe(0)
+    expect(rollback.outputs.status).toBe('rolled-back')
+    expect(rollback.outputs['task-definition-arn']).toBe(arn(1))
+    expect(writes(w.emulator)).toEqual([
+      'RegisterTaskDefinition',
+      'UpdateService',
+      'ContinueServiceDeployment CONTINUE',
+      'UpdateService',
+      'ContinueServiceDeployment CONTINUE',
+      'DeregisterTaskDefinition'
+    ])
+    expect(rollback.summary).toContain('web:1 runs again (service deployment SUCCESSFUL)')
+    expect(rollback.summary).toContain('PAUSE: **SUCCEEDED** (CONTINUE: command: rollback)')
+  })
+
+  it('with wait-until: paused it ends at the PAUSE hook, for teams that gate rollbacks too', async () => {
+    const w = await promoted()
+    const rollback = await runAgainst(w.emulator, w.dir, { command: 'rollback', 'wait-until': 'paused' })
+    expect(rollback.exitCode, rollback.stdout).toBe(0)
+    expect(rollback.outputs.status).toBe('paused')
+    expect(rollback.outputs['hook-id']).toMatch(/^ecs-pause-/)
+    expect(rollback.outputs['lifecycle-stage']).toBe('POST_TEST_TRAFFIC_SHIFT')
+    expect(writes(w.emulator)).toEqual([
+      'RegisterTaskDefinition',
+      'UpdateService',
+      'ContinueServiceDeployment CONTINUE',
+      'UpdateService'
+    ])
+    // The gated rollback is promoted like any paused deployment.
+    const promote = await runAgainst(w.emulator, w.dir, { command: 'promote' })
+    expect(promote.outputs.status, promote.stdout).toBe('succeeded')
+    expect(promote.outputs['task-definition-arn']).toBe(arn(1))
+  })
+})
+
 describe('bad input for native deploys: one error, nothing written', () => {
   it('wait-until: paused on a service without a PAUSE hook', async () => {
     const w = (world = await startNative('native-bad-', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 }))

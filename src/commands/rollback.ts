@@ -100,9 +100,9 @@ export async function runRollback(ctx: CommandContext, project: Project): Promis
     return rollbackBlueGreen(base, findTarget)
   }
   if (strategy === 'native') {
-    const { rollbackNative } = await import('../native/rollback.js')
+    const { rollbackNative, rollbackSteadyNative } = await import('../native/rollback.js')
     const done = await rollbackNative(base, wanted !== undefined)
-    if (done !== undefined) return done
+    return done ?? rollbackSteadyNative({ ...base, target: await findTarget() })
   }
   return rollbackRolling({ ...base, target: await findTarget() }, wanted !== undefined)
 }

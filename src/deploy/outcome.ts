@@ -369,6 +369,9 @@ function describeState(
       if (sd !== undefined) {
         if (sd === 'ROLLBACK_SUCCESSFUL')
           return `rolled back by ${by}: ${short(primary.taskDefinition)} takes all traffic again (service deployment ${sd})`
+        // A rollback sent as a new deployment of the earlier revision (nothing was in progress) ends SUCCESSFUL.
+        if (sd === 'SUCCESSFUL')
+          return `rolled back by ${by}: ${short(primary.taskDefinition)} runs again (service deployment ${sd})`
         if (sd === 'ROLLBACK_FAILED')
           return `the rollback by ${by} to ${short(primary.taskDefinition)} failed (service deployment ${sd})`
         return `rolling back to ${short(primary.taskDefinition)} (service deployment ${sd}, started by ${by}); ECS continues it`
