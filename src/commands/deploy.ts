@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -17,28 +15,22 @@ import {
   type ObservedDeployment,
   type WriteRecord
 } from '../deploy/outcome.js'
-import { withDesiredCount } from '../deploy/desired-count.js'
 import { keepRevisionsAfter } from '../deploy/keep-revisions.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
 import { testCommandStrategyError } from '../deploy/test-command.js'
 import { observe } from '../ecs/observed.js'
 import { describeLive, type LiveState } from '../ecs/live.js'
-import { createService, rollbackService, updateService, type Applied } from '../ecs/rolling.js'
-import type { DesiredCountPlan, ServiceDefinition } from '../ecs/service-input.js'
+import { rollbackService, type Applied } from '../ecs/rolling.js'
+import type { DesiredCountPlan } from '../ecs/service-input.js'
 import { pickStrategy } from '../ecs/strategy.js'
 import type { ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { watchDeployment, type WatchResult } from '../ecs/watch.js'
 import { checkAgainstLiveService } from '../definitions/index.js'
+import { applyServiceChange } from '../deploy/apply-service.js'
 import { errorEnding, recordRollbackFailure } from '../deploy/step-errors.js'
 import { ActionError } from '../errors.js'
 import type { Project } from '../project.js'
-import {
-  annotateErrors,
-  awsActionError,
-  explainAwsError,
-  isAwsError,
-  type AwsErrorInfo
-} from '../report/aws-errors.js'
+import { annotateErrors, awsActionError, isAwsError, type AwsErrorInfo } from '../report/aws-errors.js'
 import { deployOutputs, deploySummary, imageChanges, type DeployReport } from '../report/deploy.js'
 import { mutableTagWarnings } from '../verify/image.js'
 import type { CommandContext, CommandResult } from './types.js'
@@ -216,7 +208,7 @@ async function applyAndWatch(
   desired: DesiredCountPlan | undefined
 ): Promise<Ending> {
   const { ctx, ecs, cluster, service, record } = step
-  const { inputs, log, clock } = ctx
+  const { inputs, log } = ctx
   if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
   const deployId = makeDeployId(ctx)
   const resolved = await taskDefinitionToDeploy(ctx, project, ecs, live, deployId)
@@ -225,41 +217,22 @@ async function applyAndWatch(
   if (resolved.registered) record.registered = resolved.arn
   if (ctx.signal?.aborted) return { kind: 'cancelled', signal: signalName(ctx) }
 
-  // The service either call writes to, and the revision it is to run.
-  const target = { ecs, clock, log, cluster, service, taskDefinitionArn: resolved.arn }
-  let applied: Applied
-  if (live.service === undefined) {
-    applied = await createService({
-      ...target,
-      definition: withDesiredCount(project.serviceDefinition as ServiceDefinition, inputs.desiredCount),
-      clientToken: clientToken(deployId, cluster, service)
-    })
-  } else {
-    log.info(
-      `updating service ${service}: ${record.previous ?? '(none)'} → ${resolved.arn}${inputs.forceNewDeployment ? ' (force new deployment)' : ''}`
-    )
-    applied = await updateService({
-      ...target,
-      live: live.service,
-      definition: project.serviceDefinition,
-      desiredCount: desired?.send,
-      forceNewDeployment: inputs.forceNewDeployment,
-      ignoreTags: project.config.ignore.tags
-    })
-  }
+  const applied = await applyServiceChange({
+    ctx,
+    ecs,
+    cluster,
+    service,
+    record,
+    project,
+    live,
+    desired,
+    taskDefinitionArn: resolved.arn,
+    deployId
+  })
   step.applied = applied
   step.last = applied.service
   // Nothing differed: no UpdateService went out, so there is no deployment of ours to follow.
   if (applied.skipped === true) return { kind: 'unchanged' }
-  record.update = { deploymentId: applied.deploymentId, created: applied.created }
-  if (applied.tagFailure !== undefined) {
-    const info = explainAwsError(applied.tagFailure)
-    record.partial.push({
-      operation: info.operation ?? 'TagResource',
-      message: `${info.code}: ${info.message}`,
-      hint: info.hint
-    })
-  }
   for (const event of applied.service.events ?? []) step.seenEvents.add(event.id ?? '')
 
   if (!inputs.wait) {
@@ -462,8 +435,4 @@ async function taskDefinitionToDeploy(
   const resolved = await projectTaskDefinition(ctx, project, ecs, live, deployId)
   ctx.log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
   return resolved
-}
-
-function clientToken(deployId: string, cluster: string, service: string): string {
-  return createHash('sha256').update(`${deployId}/${cluster}/${service}`).digest('hex').slice(0, 32)
 }

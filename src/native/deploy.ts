@@ -5,23 +5,22 @@
  * PAUSE hook with `wait-until: paused`, roll back as `rollback-events` asks, and report through
  * decideOutcome with the stage timeline.
  */
-import { createHash } from 'node:crypto'
 import { ListServiceDeploymentsCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import type { AwsClients } from '../aws/clients.js'
 import { makeDeployId, projectTaskDefinition, planServiceCount, signalName } from '../commands/steps.js'
 import type { CommandContext, CommandResult } from '../commands/types.js'
 import { Input, Output } from '../contract.js'
-import { withDesiredCount } from '../deploy/desired-count.js'
 import { decideOutcome, hasWritten, newRecord, type Ending } from '../deploy/outcome.js'
 import { ineffectiveRollbackEvents } from '../deploy/rollback-events.js'
+import { applyServiceChange } from '../deploy/apply-service.js'
 import { errorEnding } from '../deploy/step-errors.js'
 import type { LiveState } from '../ecs/live.js'
-import { createService, updateService, type Applied } from '../ecs/rolling.js'
-import type { DesiredCountPlan, ServiceDefinition } from '../ecs/service-input.js'
+import type { Applied } from '../ecs/rolling.js'
+import type { DesiredCountPlan } from '../ecs/service-input.js'
 import type { ResolvedTaskDefinition } from '../ecs/task-definition.js'
 import { ActionError } from '../errors.js'
 import type { Project } from '../project.js'
-import { annotateErrors, awsActionError, explainAwsError, isAwsError } from '../report/aws-errors.js'
+import { annotateErrors, awsActionError, isAwsError } from '../report/aws-errors.js'
 import { deployOutputs, deploySummary, imageChanges } from '../report/deploy.js'
 import { nativeOutcomeMarkdown } from '../report/native.js'
 import { effectiveConfiguration, nativePlan, type NativePlan } from './config.js'
@@ -234,7 +233,7 @@ async function applyAndFollow(
   test: PauseTest
 ): Promise<{ resolved: ResolvedTaskDefinition; applied: Applied | undefined; ending: Ending }> {
   const { ctx, ecs, cluster, service, record } = step
-  const { inputs, log, clock } = ctx
+  const { inputs, log } = ctx
   const deployId = makeDeployId(ctx)
   const resolved = await projectTaskDefinition(ctx, project, ecs, live, deployId)
   log.info(`${resolved.registered ? 'registered' : 'deploying'} task definition ${resolved.arn}`)
@@ -243,36 +242,20 @@ async function applyAndFollow(
   const cancelled = (): Ending => ({ kind: 'cancelled', signal: signalName(ctx) })
   if (ctx.signal?.aborted) return { resolved, applied: undefined, ending: cancelled() }
 
-  const target = { ecs, clock, log, cluster, service, taskDefinitionArn: resolved.arn }
-  let applied: Applied
-  if (live.service === undefined) {
-    applied = await createService({
-      ...target,
-      definition: withDesiredCount(project.serviceDefinition as ServiceDefinition, inputs.desiredCount),
-      clientToken: createHash('sha256').update(`${deployId}/${cluster}/${service}`).digest('hex').slice(0, 32)
-    })
-  } else {
-    log.info(`updating service ${service}: ${record.previous ?? '(none)'} → ${resolved.arn}`)
-    applied = await updateService({
-      ...target,
-      live: live.service,
-      definition: project.serviceDefinition,
-      desiredCount: desired?.send,
-      forceNewDeployment: inputs.forceNewDeployment,
-      ignoreTags: project.config.ignore.tags
-    })
-  }
+  const applied = await applyServiceChange({
+    ctx,
+    ecs,
+    cluster,
+    service,
+    record,
+    project,
+    live,
+    desired,
+    taskDefinitionArn: resolved.arn,
+    deployId
+  })
   step.last = applied.service
   if (applied.skipped === true) return { resolved, applied, ending: { kind: 'unchanged' } }
-  record.update = { deploymentId: applied.deploymentId, created: applied.created }
-  if (applied.tagFailure !== undefined) {
-    const info = explainAwsError(applied.tagFailure)
-    record.partial.push({
-      operation: info.operation ?? 'TagResource',
-      message: `${info.code}: ${info.message}`,
-      hint: info.hint
-    })
-  }
   step.serviceDeploymentArn =
     applied.serviceDeploymentArn ?? (await newestServiceDeployment(ecs, cluster, service))
   if (step.serviceDeploymentArn !== undefined) log.info(`service deployment ${step.serviceDeploymentArn}`)
