@@ -8,6 +8,7 @@ import type { TimelinePoint, WatchResult } from '../ecs/watch.js'
 import type { AwsErrorInfo } from './aws-errors.js'
 import { causeSection, stoppedTasksMarkdown } from './causes.js'
 import { codeBlock, details, escapeHtml, inlineCode, table } from './markdown.js'
+import { STATUS_ICON } from './status-icon.js'
 
 export interface ImageChange {
   readonly container: string
@@ -99,22 +100,10 @@ export function deployOutputs(report: DeployReport): Partial<Record<OutputName, 
   return outputs
 }
 
-const ICON: Partial<Record<Status, string>> = {
-  succeeded: '✅',
-  started: '🚀',
-  superseded: '⏭️',
-  failed: '❌',
-  'rolled-back': '↩️',
-  'rolling-back': '↩️',
-  'timed-out': '⏱️',
-  cancelled: '🛑',
-  paused: '⏸️'
-}
-
 /** The job summary of a deploy. */
 export function deploySummary(report: DeployReport): string {
   const parts: string[] = []
-  const icon = ICON[report.status] ?? ''
+  const icon = STATUS_ICON[report.status] ?? ''
   const url = consoleUrl(report.region, report.cluster, report.service)
   parts.push(`## ${icon} Deploy ${escapeHtml(report.service)}: ${report.status}`)
   parts.push(...causeSection(report.status, report.watch))

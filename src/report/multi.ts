@@ -11,6 +11,7 @@ import { formatDuration } from '../duration.js'
 import { dryRunVerdict, diffDetails, imageLines } from './dry-run.js'
 import { escapeHtml, inlineCode, table } from './markdown.js'
 import { COMMENT_LIMIT, type CommentLinks } from './pr-comment.js'
+import { STATUS_ICON } from './status-icon.js'
 
 /** One service's part of the step. */
 export interface ServiceResult {
@@ -90,19 +91,6 @@ export function resultsJson(results: readonly ServiceResult[]): string {
   )
 }
 
-const ICON: Partial<Record<Status, string>> = {
-  succeeded: '✅',
-  started: '🚀',
-  superseded: '⏭️',
-  failed: '❌',
-  'rolled-back': '↩️',
-  'rolling-back': '↩️',
-  'timed-out': '⏱️',
-  cancelled: '🛑',
-  skipped: '⏸️',
-  'dry-run': '📝'
-}
-
 const revision = (arn: string | undefined): string => (arn ? inlineCode(shortTaskDefinition(arn)) : '—')
 
 function revisions(r: ServiceResult): string {
@@ -123,12 +111,12 @@ function cell(text: string | undefined): string {
 
 /** The summary section of a service that never started (on-failure: stop, or a cancelled step). */
 export function notStartedSummary(reason: string): string {
-  return `${ICON.skipped} ${escapeHtml(reason)}; nothing was written to this service.`
+  return `${STATUS_ICON.skipped} ${escapeHtml(reason)}; nothing was written to this service.`
 }
 
 /** The summary section of a service whose deploy ended in an error instead of an outcome. */
 export function errorSummary(text: string): string {
-  return `${ICON.failed} ${escapeHtml(text)}`
+  return `${STATUS_ICON.failed} ${escapeHtml(text)}`
 }
 
 /** Headline for the whole step: counts by status. */
@@ -143,14 +131,14 @@ export function headline(results: readonly ServiceResult[]): string {
 export function multiSummary(results: readonly ServiceResult[], onFailure: string): string {
   const status = worstStatus(results.map(r => r.status))
   const rows = results.map(r => [
-    `${ICON[r.status] ?? ''} ${r.status}${r.rollback ? ` (rollback: ${r.rollback.status})` : ''}`.trim(),
+    `${STATUS_ICON[r.status] ?? ''} ${r.status}${r.rollback ? ` (rollback: ${r.rollback.status})` : ''}`.trim(),
     `${inlineCode(r.service)} on ${inlineCode(r.cluster)}`,
     revisions(r),
     formatDuration(r.durationMs),
     cell(r.rollback?.failure ?? r.cause)
   ])
   const parts = [
-    `## ${ICON[status] ?? ''} ECS deploy: ${escapeHtml(headline(results))}`.replace('##  ', '## '),
+    `## ${STATUS_ICON[status] ?? ''} ECS deploy: ${escapeHtml(headline(results))}`.replace('##  ', '## '),
     '',
     table(['status', 'service', 'revision (before → after)', 'duration', 'cause'], rows),
     '',

@@ -10,6 +10,7 @@ import type { NativeStep } from '../native/step.js'
 import type { HookSeen, NativeTimeline, StageSpan } from '../native/timeline.js'
 import { consoleUrl } from './deploy.js'
 import { escapeHtml, inlineCode, table } from './markdown.js'
+import { STATUS_ICON } from './status-icon.js'
 
 /** "the Lambda hook arn:…:function:check" / "the PAUSE hook ecs-pause-…". */
 export function hookName(hook: Pick<HookSeen, 'targetType' | 'target' | 'hookId'>): string {
@@ -151,18 +152,6 @@ export function nativeOutcomeMarkdown(step: NativeStep, now: number): string {
   return parts.join('\n\n')
 }
 
-const ICON: Partial<Record<Status, string>> = {
-  succeeded: '✅',
-  paused: '⏸️',
-  failed: '❌',
-  'rolled-back': '↩️',
-  'rolling-back': '↩️',
-  'timed-out': '⏱️',
-  cancelled: '🛑',
-  superseded: '⏭️',
-  'dry-run': '📝'
-}
-
 /** The job summary of `command: promote`. */
 export function promoteSummary(o: {
   readonly step: NativeStep
@@ -174,7 +163,7 @@ export function promoteSummary(o: {
   readonly warnings?: readonly string[]
 }): string {
   const { step } = o
-  const parts = [`## ${ICON[o.status] ?? ''} Promote ${escapeHtml(step.service)}: ${o.status}`]
+  const parts = [`## ${STATUS_ICON[o.status] ?? ''} Promote ${escapeHtml(step.service)}: ${o.status}`]
   if (o.failure) parts.push(`> **${escapeHtml(o.failure)}**`)
   if (o.warnings && o.warnings.length > 0)
     parts.push(o.warnings.map(w => `> ⚠️ ${escapeHtml(w)}`).join('\n>\n'))

@@ -4,6 +4,7 @@ import type { Pruned } from '../deploy/keep-revisions.js'
 import { formatDuration } from '../duration.js'
 import { shortTaskDefinition } from '../ecs/task-definition.js'
 import { escapeHtml, inlineCode, table } from './markdown.js'
+import { STATUS_ICON } from './status-icon.js'
 
 /** The keep-revisions section: what went (or would go), and what could not. */
 export function prunedMarkdown(pruned: Pruned): string {
@@ -50,14 +51,8 @@ export interface RollbackReport {
   readonly warnings: readonly string[]
 }
 
-const ICON: Partial<Record<Status, string>> = {
-  'rolled-back': '⏪',
-  started: '🚀',
-  'dry-run': '📝',
-  cancelled: '🛑',
-  superseded: '⏭️',
-  'timed-out': '⏱️'
-}
+// A rollback that was asked for and completed is the command's success: its own icon, the rest as everywhere.
+const ICON: Partial<Record<Status, string>> = { ...STATUS_ICON, 'rolled-back': '⏪' }
 
 export function rollbackSummary(r: RollbackReport): string {
   const icon = ICON[r.status] ?? (r.failure === undefined ? '✅' : '❌')

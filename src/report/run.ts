@@ -3,6 +3,7 @@ import type { TaskResult } from '../deploy/task-outcome.js'
 import { formatDuration } from '../duration.js'
 import { shortTaskDefinition } from '../ecs/task-definition.js'
 import { codeBlock, escapeHtml, inlineCode, table } from './markdown.js'
+import { STATUS_ICON } from './status-icon.js'
 
 /** Everything `command: run` learned, as data; this module turns it into outputs and a job summary. */
 export interface RunReport {
@@ -40,22 +41,15 @@ export function runOutputs(report: RunReport): Partial<Record<OutputName, string
   return outputs
 }
 
-const ICON: Partial<Record<Status, string>> = {
-  succeeded: '✅',
-  started: '🚀',
-  failed: '❌',
-  'timed-out': '⏱️',
-  cancelled: '🛑',
-  'dry-run': '📝'
-}
-
 const taskUrl = (region: string, cluster: string, id: string): string =>
   `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/tasks/${encodeURIComponent(id)}?region=${region}`
 
 /** The job summary of `command: run`. */
 export function runSummary(report: RunReport): string {
   const family = shortTaskDefinition(report.taskDefinitionArn)
-  const parts: string[] = [`## ${ICON[report.status] ?? ''} Run ${escapeHtml(family)}: ${report.status}`]
+  const parts: string[] = [
+    `## ${STATUS_ICON[report.status] ?? ''} Run ${escapeHtml(family)}: ${report.status}`
+  ]
   if (report.failure) parts.push(`> **${escapeHtml(report.failure)}**`)
   if (report.warnings.length > 0) parts.push(report.warnings.map(w => `> ⚠️ ${escapeHtml(w)}`).join('\n>\n'))
   const rows: string[][] = [
